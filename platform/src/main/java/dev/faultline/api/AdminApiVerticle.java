@@ -1,0 +1,48 @@
+package dev.faultline.api;
+
+import dev.faultline.plugins.PluginHost;
+import dev.faultline.proxy.ProxyManager;
+import dev.faultline.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** The admin REST API ({@code /api/...}) and {@code /healthz}. */
+public final class AdminApiVerticle extends VerticleBase {
+
+  private static final long MAX_ADMIN_BODY = 1024 * 1024;
+
+  private final String host;
+  private final int port;
+  private final Database database;
+  private final PluginHost plugins;
+  private final ProxyManager proxies;
+  private HttpServer server;
+
+  public AdminApiVerticle(String host, int port, Database database, PluginHost plugins, ProxyManager proxies) {
+    this.host = host;
+    this.port = port;
+    this.database = database;
+    this.plugins = plugins;
+    this.proxies = proxies;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_ADMIN_BODY));
+    new HealthRoutes(database).mount(router);
+    new ProxyRoutes(proxies).mount(router);
+    router.get("/api/plugins").handler(ctx -> Responses.json(ctx, 200, plugins.describe()));
+    Responses.mountErrorHandlers(router);
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(port, host);
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,191 @@
+package dev.faultline.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Reads the configuration: the defaults shipped inside the jar (a copy of
+ * {@code config/faultline.yaml}), then the user's file, then {@code FAULTLINE_*} variables.
+ * Any bad value stops the start with a message naming the setting.
+ */
+public final class ConfigLoader {
+
+  private final Map<String, String> env;
+  private final Path distDir;
+
+  /**
+   * @param env     the environment to read overrides from
+   * @param distDir the folder holding faultline.jar, for the default plugins and config paths
+   */
+  public ConfigLoader(Map<String, String> env, Path distDir) {
+    this.env = env;
+    this.distDir = distDir;
+  }
+
+  public FaultlineConfig load() {
+    Map<String, Object> settings = flatten(readDefaults());
+    configFile().ifPresent(file -> settings.putAll(flatten(read(file))));
+    return fromSettings(settings);
+  }
+
+  /** The user's file, if one exists where we look. */
+  Optional<Path> configFile() {
+    String explicit = env.get("FAULTLINE_CONFIG");
+    if (explicit != null && !explicit.isBlank()) {
+      Path file = Path.of(explicit);
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException("FAULTLINE_CONFIG: no such file: " + file.toAbsolutePath());
+      }
+      return Optional.of(file);
+    }
+    return List.of(distDir.resolve("config/faultline.yaml"), Path.of("config/faultline.yaml")).stream()
+        .filter(Files::isRegularFile)
+        .findFirst();
+  }
+
+  private FaultlineConfig fromSettings(Map<String, Object> s) {
+    String host = text(s, "server.host", "FAULTLINE_HOST");
+    int adminPort = port(s, "server.admin_port", "FAULTLINE_ADMIN_PORT", true);
+    Path dataDir = Path.of(text(s, "data_dir", "FAULTLINE_DATA_DIR"));
+    String plugins = text(s, "plugins_dir", "FAULTLINE_PLUGINS_DIR");
+    Path pluginsDir = plugins.isBlank() ? distDir.resolve("plugins") : Path.of(plugins);
+    String demo = text(s, "demo.port", "FAULTLINE_DEMO_PORT");
+    Integer demoPort = demo.equalsIgnoreCase("off") || demo.equalsIgnoreCase("false")
+        ? null : parse("demo.port", "FAULTLINE_DEMO_PORT", demo, v -> checkPort(Integer.parseInt(v), false));
+    String range = text(s, "proxies.port_range", "FAULTLINE_PROXY_PORTS");
+    int[] ports = parse("proxies.port_range", "FAULTLINE_PROXY_PORTS", range, ConfigLoader::portRange);
+    long maxBody = parse("proxies.max_body_bytes", "FAULTLINE_MAX_BODY_BYTES",
+        text(s, "proxies.max_body_bytes", "FAULTLINE_MAX_BODY_BYTES"), v -> positive(Long.parseLong(v)));
+    int instances = parse("proxies.instances", "FAULTLINE_PROXY_INSTANCES",
+        text(s, "proxies.instances", "FAULTLINE_PROXY_INSTANCES"), v -> (int) nonNegative(Integer.parseInt(v)));
+    if (instances == 0) {
+      instances = Runtime.getRuntime().availableProcessors();
+    }
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances);
+  }
+
+  private String text(Map<String, Object> settings, String key, String envName) {
+    String fromEnv = env.get(envName);
+    if (fromEnv != null) {
+      return fromEnv.trim();
+    }
+    Object value = settings.get(key);
+    if (value == null) {
+      throw new ConfigException(key + ": missing (set it in faultline.yaml or " + envName + ")");
+    }
+    return String.valueOf(value).trim();
+  }
+
+  private int port(Map<String, Object> settings, String key, String envName, boolean zeroAllowed) {
+    return parse(key, envName, text(settings, key, envName), v -> checkPort(Integer.parseInt(v), zeroAllowed));
+  }
+
+  private static <T> T parse(String key, String envName, String raw, Function<String, T> parser) {
+    try {
+      return parser.apply(raw);
+    } catch (RuntimeException e) {
+      String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
+      throw new ConfigException(key + " (" + envName + "): invalid value '" + raw + "': " + why);
+    }
+  }
+
+  private static int checkPort(int port, boolean zeroAllowed) {
+    if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
+      throw new IllegalArgumentException("a port is between 1 and 65535");
+    }
+    return port;
+  }
+
+  private static int[] portRange(String raw) {
+    String[] parts = raw.split("-");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("expected FROM-TO, e.g. 9001-9099");
+    }
+    int from = checkPort(Integer.parseInt(parts[0].trim()), false);
+    int to = checkPort(Integer.parseInt(parts[1].trim()), false);
+    if (from > to) {
+      throw new IllegalArgumentException("FROM must not be above TO");
+    }
+    return new int[] {from, to};
+  }
+
+  private static long positive(long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException("must be positive");
+    }
+    return value;
+  }
+
+  private static long nonNegative(long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("must not be negative");
+    }
+    return value;
+  }
+
+  private static Map<String, Object> readDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/faultline.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("faultline.yaml is missing from the jar");
+      }
+      return new Yaml().load(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the built-in defaults", e);
+    }
+  }
+
+  private static Map<String, Object> read(Path file) {
+    try (Reader reader = Files.newBufferedReader(file)) {
+      Object loaded = new Yaml().load(reader);
+      if (loaded == null) {
+        return Map.of();
+      }
+      if (!(loaded instanceof Map<?, ?> map)) {
+        throw new ConfigException(file + ": expected a mapping of settings at the top level");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> settings = (Map<String, Object>) map;
+      return settings;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ConfigException c) {
+        throw c;
+      }
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  /** {@code {server: {host: x}}} becomes {@code {"server.host": x}}. */
+  private static Map<String, Object> flatten(Map<String, Object> tree) {
+    Map<String, Object> flat = new LinkedHashMap<>();
+    flattenInto("", tree, flat);
+    return flat;
+  }
+
+  private static void flattenInto(String prefix, Map<?, ?> tree, Map<String, Object> flat) {
+    tree.forEach((key, value) -> {
+      String name = prefix + key;
+      if (value instanceof Map<?, ?> nested) {
+        flattenInto(name + ".", nested, flat);
+      } else {
+        flat.put(name, value);
+      }
+    });
+  }
+
+  /** A setting is wrong; the message names it. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+}

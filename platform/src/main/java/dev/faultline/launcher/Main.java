@@ -1,0 +1,64 @@
+package dev.faultline.launcher;
+
+import io.vertx.core.Vertx;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar faultline.jar}: reads the configuration and starts Faultline. */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "warn");
+    Logger log = LoggerFactory.getLogger(Main.class);
+
+    FaultlineConfig config;
+    try {
+      config = new ConfigLoader(System.getenv(), distDir()).load();
+    } catch (ConfigLoader.ConfigException e) {
+      log.error("Configuration error: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+
+    Vertx vertx = Vertx.vertx();
+    Faultline.start(vertx, config)
+        .onSuccess(faultline -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> faultline.stop()
+              .eventually(vertx::close).await(), "faultline-shutdown"));
+          String base = "http://" + config.host() + ":";
+          log.info("Faultline {} is up", Version.current());
+          log.info("  Admin API and dashboard: {}{}/  (health: {}{}/healthz)", base, faultline.adminPort(), base,
+              faultline.adminPort());
+          if (config.demoPort() != null) {
+            log.info("  Demo proxy (offline mock provider): {}{}/v1  -- try:", base, config.demoPort());
+            log.info("    curl -s {}{}/v1/chat/completions -H 'Authorization: Bearer sk-test' "
+                + "-H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"hi\"}]}'", base, config.demoPort());
+          }
+        })
+        .onFailure(e -> {
+          log.error("Faultline could not start: {}", e.getMessage(), e);
+          vertx.close();
+          System.exit(1);
+        });
+  }
+
+  /** The folder faultline.jar sits in (the distribution), or the working folder when run from classes. */
+  private static Path distDir() {
+    try {
+      Path location = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Files.isRegularFile(location) ? location.getParent() : Path.of(".");
+    } catch (URISyntaxException | RuntimeException e) {
+      return Path.of(".");
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.faultline.proxy;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A proxy as the user configured it.
+ *
+ * @param upstream base URL the provider forwards to; {@code null} means the provider's default
+ * @param running  whether the user wants it running (restored at boot when true)
+ * @param options  the provider's own settings, passed to it untouched
+ * @param requireApiKey whether callers must send an API key (refused with OpenAI's 401 when not)
+ */
+public record ProxyDefinition(
+    String id,
+    String name,
+    String provider,
+    String upstream,
+    int port,
+    boolean running,
+    JsonObject options,
+    boolean requireApiKey,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public ProxyDefinition withRunning(boolean value) {
+    return new ProxyDefinition(id, name, provider, upstream, port, value, options, requireApiKey, createdAt, Instant.now());
+  }
+
+  public ProxyDefinition withPort(int value) {
+    return new ProxyDefinition(id, name, provider, upstream, value, running, options, requireApiKey, createdAt, Instant.now());
+  }
+}

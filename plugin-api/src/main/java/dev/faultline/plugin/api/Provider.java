@@ -1,0 +1,74 @@
+package dev.faultline.plugin.api;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * A model provider a proxy forwards to: OpenAI, an offline mock, Anthropic, anything.
+ *
+ * <p>One instance serves every proxy that names its {@link #id()}; per-proxy state (an HTTP
+ * client, a base URL) lives in the {@link ProviderSession} that {@link #open} returns when a
+ * proxy starts, and is closed when it stops.
+ *
+ * <p>Callers always speak the OpenAI HTTP API to a proxy. A provider for another API translates
+ * on the way in and out; the defaults below assume OpenAI's wire format.
+ *
+ * <pre>{@code
+ * @Extension
+ * public class EchoProvider implements Provider {
+ *   public String id() { return "echo"; }
+ *   public ProviderSession open(ProviderContext ctx) {
+ *     return request -> Future.succeededFuture(ProviderResponse.of(200,
+ *         Headers.of("content-type", "application/json"), request.body()));
+ *   }
+ * }
+ * }</pre>
+ */
+public interface Provider extends ExtensionPoint {
+
+  /** The id a proxy's {@code provider} field names, e.g. {@code openai}; lower case, unique. */
+  String id();
+
+  /** One line for people: what this provider talks to. */
+  default String description() {
+    return "";
+  }
+
+  /**
+   * The base URL used when a proxy names no {@code upstream}; empty when the provider needs
+   * none (it answers by itself).
+   */
+  default Optional<String> defaultUpstream() {
+    return Optional.empty();
+  }
+
+  /** Prepares to serve one proxy. Called on the proxy's event loop when the proxy starts. */
+  ProviderSession open(ProviderContext context);
+
+  /**
+   * The request reduced to what determines the answer, for the cache key. The host sorts the
+   * keys and canonicalises numbers and strings itself; a provider drops fields that do not
+   * change the answer (such as {@code user} or {@code stream_options}). Default: the body as is.
+   */
+  default JsonObject normalize(ProxyRequest request) {
+    return request.json() == null ? new JsonObject() : request.json().copy();
+  }
+
+  /**
+   * The response this provider would send for {@code error}: used for Faultline's own errors
+   * (bad JSON, unreachable upstream, injected faults) so a caller's client parses them as it
+   * parses this provider's. Default: OpenAI's shape.
+   */
+  default ProviderResponse error(ApiError error) {
+    return OpenAiFormat.errorResponse(error);
+  }
+
+  /**
+   * Token usage read from a complete JSON response body, or from the last streamed chunk that
+   * carries it. Default: OpenAI's {@code usage} object.
+   */
+  default Optional<Usage> usage(JsonObject body) {
+    return OpenAiFormat.usage(body);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.faultline.plugins.openai;
+
+import dev.faultline.plugin.api.ProxyRequest;
+import dev.faultline.plugin.api.Provider;
+import dev.faultline.plugin.api.ProviderContext;
+import dev.faultline.plugin.api.ProviderSession;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import org.pf4j.Extension;
+
+/** OpenAI, or any API that speaks OpenAI's wire format (Azure OpenAI, vLLM, Ollama, LiteLLM…). */
+@Extension
+public class OpenAiProvider implements Provider {
+
+  static final String DEFAULT_UPSTREAM = "https://api.openai.com";
+
+  @Override
+  public String id() {
+    return "openai";
+  }
+
+  @Override
+  public String description() {
+    return "Forwards to OpenAI or any OpenAI-compatible base URL, headers and body untouched";
+  }
+
+  @Override
+  public Optional<String> defaultUpstream() {
+    return Optional.of(DEFAULT_UPSTREAM);
+  }
+
+  @Override
+  public ProviderSession open(ProviderContext context) {
+    return new OpenAiSession(context.vertx(), Upstream.parse(context.upstream()), OpenAiOptions.from(context.options()));
+  }
+
+  /** {@code user} only labels the caller for OpenAI's abuse monitoring; it never changes the answer. */
+  @Override
+  public JsonObject normalize(ProxyRequest request) {
+    JsonObject body = Provider.super.normalize(request);
+    body.remove("user");
+    return body;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.faultline.plugins.openai;
+
+import dev.faultline.plugin.api.Headers;
+import dev.faultline.plugin.api.ProviderResponse;
+import dev.faultline.plugin.api.ProviderSession;
+import dev.faultline.plugin.api.ProxyRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Forwards one proxy's requests to its upstream over a pooled, kept-alive HTTP client. */
+final class OpenAiSession implements ProviderSession {
+
+  /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the client sets itself. */
+  private static final Set<String> NOT_FORWARDED = Set.of(
+      "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
+      "upgrade", "content-length");
+
+  private final HttpClient client;
+  private final Upstream upstream;
+  private final OpenAiOptions options;
+
+  OpenAiSession(Vertx vertx, Upstream upstream, OpenAiOptions options) {
+    this.upstream = upstream;
+    this.options = options;
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setSsl(upstream.ssl())
+            .setKeepAlive(true)
+            .setTcpNoDelay(true)
+            .setDecompressionSupported(false)
+            .setConnectTimeout(options.connectTimeoutMs()),
+        new PoolOptions().setHttp1MaxSize(options.maxConnections()));
+  }
+
+  @Override
+  public Future<ProviderResponse> forward(ProxyRequest request) {
+    RequestOptions requestOptions = new RequestOptions()
+        .setMethod(HttpMethod.valueOf(request.method()))
+        .setHost(upstream.host())
+        .setPort(upstream.port())
+        .setSsl(upstream.ssl())
+        .setURI(upstream.resolve(request.uri()))
+        .setIdleTimeout(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
+    request.headers().forEach((name, value) -> {
+      if (!NOT_FORWARDED.contains(name.toLowerCase())) {
+        requestOptions.addHeader(name, value);
+      }
+    });
+    return client.request(requestOptions)
+        .compose(upstreamRequest -> upstreamRequest.send(request.body()))
+        .map(OpenAiSession::relayable);
+  }
+
+  /** Paused, as the host asks, so no byte arrives before the host is ready to relay it. */
+  private static ProviderResponse relayable(HttpClientResponse response) {
+    response.pause();
+    return new ProviderResponse(response.statusCode(), Headers.copyOf(response.headers()), response,
+        () -> response.request().reset());
+  }
+
+  @Override
+  public Future<Void> close() {
+    // Requests still in flight (a long stream, say) finish before the connections close.
+    return client.shutdown(30, TimeUnit.SECONDS);
+  }
+}
