@@ -19,6 +19,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.pf4j.InvalidPluginDescriptorException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
@@ -115,8 +117,19 @@ public final class PluginHost {
     String file = jar.getFileName().toString();
     String pluginId = null;
     try {
-      pluginId = manager.loadPlugin(jar);
-      PluginState state = manager.startPlugin(pluginId);
+      checkIsZip(jar);
+      try {
+        pluginId = manager.loadPlugin(jar);
+      } catch (InvalidPluginDescriptorException e) {
+        throw new PluginFailure("bad plugin descriptor: " + e.getMessage()
+            + " (META-INF/MANIFEST.MF must set Plugin-Id and Plugin-Version)");
+      }
+      PluginState state;
+      try {
+        state = manager.startPlugin(pluginId);
+      } catch (RuntimeException | LinkageError e) {
+        throw new PluginFailure("did not start: " + describe(e));
+      }
       PluginWrapper plugin = manager.getPlugin(pluginId);
       if (state != PluginState.STARTED) {
         Throwable cause = plugin.getFailedException();
@@ -129,6 +142,15 @@ public final class PluginHost {
       LOG.error("Skipped plugin jar {}: {}", file, reason);
       failed.add(new FailedPlugin(file, reason));
       unloadQuietly(pluginId);
+    }
+  }
+
+  /** PF4J reports a file that is not a zip as "No PluginDescriptorFinder": say what is wrong instead. */
+  private static void checkIsZip(Path jar) {
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      // readable: PF4J takes it from here
+    } catch (IOException e) {
+      throw new PluginFailure("not a valid jar (zip) file: " + e.getMessage());
     }
   }
 

@@ -41,17 +41,17 @@ final class ResponseRelay {
     }
 
     ReadStream<Buffer> body = response.body();
+    body.endHandler(v -> out.end());
+    body.exceptionHandler(error -> {
+      LOG.debug("Response body of {} broke: {}", requestId, error.toString());
+      out.reset();
+    });
     body.handler(chunk -> {
       out.write(chunk);
       if (out.writeQueueFull()) {
         body.pause();
         out.drainHandler(v -> body.resume());
       }
-    });
-    body.endHandler(v -> out.end());
-    body.exceptionHandler(error -> {
-      LOG.debug("Response body of {} broke: {}", requestId, error.toString());
-      out.reset();
     });
     out.closeHandler(v -> {
       if (!out.ended()) {

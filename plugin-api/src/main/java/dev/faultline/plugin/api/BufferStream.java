@@ -71,24 +71,35 @@ public final class BufferStream implements ReadStream<Buffer> {
     return this;
   }
 
+  /** Delivers what the reader can take now; an end or failure waits for its handler. */
   private void drain() {
     if (delivering) {
       return;
     }
     delivering = true;
     try {
-      while (!pending.isEmpty() && demand > 0 && handler != null) {
-        Object item = pending.poll();
+      while (!pending.isEmpty()) {
+        Object item = pending.peek();
         if (item instanceof Buffer buffer) {
+          if (demand == 0 || handler == null) {
+            return;
+          }
+          pending.poll();
           if (demand != Long.MAX_VALUE) {
             demand--;
           }
           handler.handle(buffer);
         } else if (item == END) {
-          if (endHandler != null) {
-            endHandler.handle(null);
+          if (endHandler == null) {
+            return;
           }
-        } else if (exceptionHandler != null) {
+          pending.poll();
+          endHandler.handle(null);
+        } else {
+          if (exceptionHandler == null) {
+            return;
+          }
+          pending.poll();
           exceptionHandler.handle((Throwable) item);
         }
       }
@@ -100,6 +111,7 @@ public final class BufferStream implements ReadStream<Buffer> {
   @Override
   public BufferStream exceptionHandler(Handler<Throwable> handler) {
     this.exceptionHandler = handler;
+    drain();
     return this;
   }
 

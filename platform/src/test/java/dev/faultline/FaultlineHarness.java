@@ -1,0 +1,76 @@
+package dev.faultline;
+
+import dev.faultline.launcher.Faultline;
+import dev.faultline.launcher.FaultlineConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts a whole Faultline for a test: a real SQLite file in a temp folder, the real plugin jars
+ * from dist/plugins, the admin API on a free port, no demo proxy unless asked.
+ */
+public final class FaultlineHarness {
+
+  public static final Path PLUGINS = Path.of(System.getProperty("faultline.test.plugins", "../dist/plugins"));
+
+  private FaultlineHarness() {
+  }
+
+  public static FaultlineConfig config(Path dataDir) {
+    int from = freePort();
+    return new FaultlineConfig("127.0.0.1", 0, dataDir, PLUGINS, null, from, Math.min(from + 20, 65535), 1024 * 1024, 1);
+  }
+
+  public static Future<Faultline> start(Vertx vertx, Path dataDir) {
+    return Faultline.start(vertx, config(dataDir));
+  }
+
+  /** A port nothing listens on right now. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A client for the admin API and proxies; nothing is retried. */
+  public static WebClient client(Vertx vertx) {
+    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(false));
+  }
+
+  /** Creates a proxy through the admin API; fails unless it answers 201. */
+  public static Future<JsonObject> createProxy(WebClient client, Faultline faultline, JsonObject proxy) {
+    return client.post(faultline.adminPort(), "127.0.0.1", "/api/proxies").sendJsonObject(proxy)
+        .map(response -> expect(response, 201).bodyAsJsonObject());
+  }
+
+  /** Waits for {@code future} on the test thread; a hang fails the test after 20 seconds. */
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.await(20, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("timed out after 20 s waiting for a result", e);
+    }
+  }
+
+  public static HttpResponse<Buffer> expect(HttpResponse<Buffer> response, int status) {
+    if (response.statusCode() != status) {
+      throw new AssertionError("expected HTTP " + status + " but got " + response.statusCode() + ": "
+          + response.bodyAsString());
+    }
+    return response;
+  }
+}

@@ -1,0 +1,245 @@
+package dev.faultline.api;
+
+import static dev.faultline.FaultlineHarness.await;
+import static dev.faultline.FaultlineHarness.expect;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.FaultlineHarness;
+import dev.faultline.launcher.Faultline;
+import dev.faultline.launcher.FaultlineConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin API's proxy lifecycle, against a whole Faultline with real ports and a real SQLite file. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProxyLifecycleTest {
+
+  private static final JsonObject CHAT = new JsonObject().put("model", "gpt-4o-mini")
+      .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+
+  @TempDir
+  Path dataDir;
+
+  private Vertx vertx;
+  private Faultline faultline;
+  private WebClient client;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    this.faultline = await(FaultlineHarness.start(vertx, dataDir));
+    this.client = FaultlineHarness.client(vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    if (faultline != null) {
+      await(faultline.stop());
+    }
+  }
+
+  @Test
+  void createdProxyAnswersOnItsPortAndIsListed() {
+    int port = FaultlineHarness.freePort();
+    JsonObject created = create(new JsonObject().put("name", "one").put("provider", "mock").put("port", port));
+    assertEquals("running", created.getString("status"));
+    assertEquals(port, created.getInteger("port"));
+    assertTrue(created.getString("id").startsWith("prx_"), created.encode());
+
+    HttpResponse<Buffer> completion = chat(port);
+    assertEquals(200, completion.statusCode(), completion.bodyAsString());
+    assertEquals("chat.completion", completion.bodyAsJsonObject().getString("object"));
+
+    JsonArray all = admin("GET", "/api/proxies", null).bodyAsJsonArray();
+    assertEquals(1, all.size());
+    assertEquals(created.getString("id"), all.getJsonObject(0).getString("id"));
+    assertEquals(created.getString("id"), admin("GET", "/api/proxies/" + created.getString("id"), null)
+        .bodyAsJsonObject().getString("id"));
+  }
+
+  @Test
+  void portAssignedFromTheRangeWhenNoneGiven() {
+    FaultlineConfig config = faultline.config();
+    JsonObject created = create(new JsonObject().put("name", "auto").put("provider", "mock"));
+    int port = created.getInteger("port");
+    assertTrue(port >= config.portRangeFrom() && port <= config.portRangeTo(), "port " + port);
+    assertEquals(200, chat(port).statusCode());
+  }
+
+  @Test
+  void portInUseByAnotherProgramIsRefusedAndNothingIsStored() throws IOException {
+    try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      HttpResponse<Buffer> refused = admin("POST", "/api/proxies", new JsonObject().put("name", "clash")
+          .put("provider", "mock").put("port", squatter.getLocalPort()));
+      assertEquals(409, refused.statusCode(), refused.bodyAsString());
+      JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
+      assertEquals("port", error.getString("field"));
+      assertTrue(error.getString("message").contains("already in use"), error.encode());
+    }
+    assertEquals(0, admin("GET", "/api/proxies", null).bodyAsJsonArray().size());
+  }
+
+  @Test
+  void badInputIsRefusedNamingTheField() {
+    int port = FaultlineHarness.freePort();
+    create(new JsonObject().put("name", "taken").put("provider", "mock").put("port", port));
+
+    assertRefused(400, "provider", new JsonObject().put("name", "x").put("provider", "nope"));
+    assertRefused(400, "port", new JsonObject().put("name", "x").put("provider", "mock").put("port", 70000));
+    assertRefused(400, "port", new JsonObject().put("name", "x").put("provider", "mock").put("port", "80"));
+    assertRefused(400, "name", new JsonObject().put("provider", "mock"));
+    assertRefused(400, "upstream", new JsonObject().put("name", "x").put("provider", "openai").put("upstream", "ftp://a"));
+    assertRefused(400, "colour", new JsonObject().put("name", "x").put("provider", "mock").put("colour", "red"));
+    assertRefused(409, "name", new JsonObject().put("name", "taken").put("provider", "mock"));
+    assertRefused(409, "port", new JsonObject().put("name", "x").put("provider", "mock").put("port", port));
+    assertRefused(409, "port", new JsonObject().put("name", "x").put("provider", "mock")
+        .put("port", faultline.adminPort()));
+
+    HttpResponse<Buffer> notJson = await(client.post(faultline.adminPort(), "127.0.0.1", "/api/proxies")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{nope")));
+    assertEquals(400, notJson.statusCode(), notJson.bodyAsString());
+    assertEquals(404, admin("GET", "/api/proxies/prx_missing", null).statusCode());
+    assertEquals(1, admin("GET", "/api/proxies", null).bodyAsJsonArray().size(), "refusals stored nothing");
+  }
+
+  @Test
+  void stopClosesThePortAndStartOpensItAgain() {
+    int port = FaultlineHarness.freePort();
+    String id = create(new JsonObject().put("name", "toggle").put("provider", "mock").put("port", port)).getString("id");
+    assertTrue(listening(port));
+
+    JsonObject stopped = admin("POST", "/api/proxies/" + id + "/stop", null).bodyAsJsonObject();
+    assertEquals("stopped", stopped.getString("status"));
+    assertFalse(listening(port), "port " + port + " still accepts connections after stop");
+
+    JsonObject started = admin("POST", "/api/proxies/" + id + "/start", null).bodyAsJsonObject();
+    assertEquals("running", started.getString("status"));
+    assertEquals(200, chat(port).statusCode());
+  }
+
+  @Test
+  void patchChangesOnlyTheNamedFieldsAndMovesThePort() {
+    int port = FaultlineHarness.freePort();
+    JsonObject created = create(new JsonObject().put("name", "before").put("provider", "mock").put("port", port)
+        .put("options", new JsonObject().put("completion_tokens", 5)));
+    String id = created.getString("id");
+
+    JsonObject renamed = expect(admin("PATCH", "/api/proxies/" + id, new JsonObject().put("name", "after")), 200)
+        .bodyAsJsonObject();
+    assertEquals("after", renamed.getString("name"));
+    assertEquals(port, renamed.getInteger("port"));
+    assertEquals(5, renamed.getJsonObject("options").getInteger("completion_tokens"));
+    assertEquals("running", renamed.getString("status"));
+
+    int newPort = FaultlineHarness.freePort();
+    assertNotEquals(port, newPort);
+    JsonObject moved = expect(admin("PATCH", "/api/proxies/" + id, new JsonObject().put("port", newPort)), 200)
+        .bodyAsJsonObject();
+    assertEquals(newPort, moved.getInteger("port"));
+    assertEquals(200, chat(newPort).statusCode());
+    assertFalse(listening(port), "old port still open after the move");
+  }
+
+  @Test
+  void reconfiguringARunningProxyKeepsItsPortOpen() {
+    int port = FaultlineHarness.freePort();
+    String id = create(new JsonObject().put("name", "live").put("provider", "mock").put("port", port)
+        .put("options", new JsonObject().put("completion_tokens", 3))).getString("id");
+    int before = chat(port).bodyAsJsonObject().getJsonObject("usage").getInteger("completion_tokens");
+
+    expect(admin("PATCH", "/api/proxies/" + id, new JsonObject()
+        .put("options", new JsonObject().put("completion_tokens", 9))), 200);
+    int after = chat(port).bodyAsJsonObject().getJsonObject("usage").getInteger("completion_tokens");
+
+    assertEquals(3, before);
+    assertEquals(9, after, "the new options apply to the next request");
+    HttpResponse<Buffer> refused = admin("PATCH", "/api/proxies/" + id, new JsonObject()
+        .put("options", new JsonObject().put("tokens_per_second", "fast")));
+    assertEquals(400, refused.statusCode(), refused.bodyAsString());
+    assertEquals(9, chat(port).bodyAsJsonObject().getJsonObject("usage").getInteger("completion_tokens"),
+        "a refused change leaves the proxy as it was");
+  }
+
+  @Test
+  void deleteClosesThePortAndForgetsTheProxy() {
+    int port = FaultlineHarness.freePort();
+    String id = create(new JsonObject().put("name", "gone").put("provider", "mock").put("port", port)).getString("id");
+    assertEquals(204, admin("DELETE", "/api/proxies/" + id, null).statusCode());
+    assertFalse(listening(port));
+    assertEquals(404, admin("GET", "/api/proxies/" + id, null).statusCode());
+  }
+
+  @Test
+  void restartRestoresTheProxiesThatWereRunning() {
+    int runningPort = FaultlineHarness.freePort();
+    int stoppedPort = FaultlineHarness.freePort();
+    create(new JsonObject().put("name", "keeps-running").put("provider", "mock").put("port", runningPort));
+    create(new JsonObject().put("name", "stays-stopped").put("provider", "mock").put("port", stoppedPort)
+        .put("status", "stopped"));
+
+    await(faultline.stop());
+    faultline = null;
+    assertFalse(listening(runningPort));
+
+    faultline = await(FaultlineHarness.start(vertx, dataDir));
+    assertEquals(200, chat(runningPort).statusCode());
+    assertFalse(listening(stoppedPort));
+    List<String> statuses = admin("GET", "/api/proxies", null).bodyAsJsonArray().stream()
+        .map(p -> ((JsonObject) p).getString("name") + "=" + ((JsonObject) p).getString("status")).sorted().toList();
+    assertEquals(List.of("keeps-running=running", "stays-stopped=stopped"), statuses);
+  }
+
+  private void assertRefused(int status, String field, JsonObject body) {
+    HttpResponse<Buffer> response = admin("POST", "/api/proxies", body);
+    assertEquals(status, response.statusCode(), body.encode() + " -> " + response.bodyAsString());
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    assertEquals(field, error.getString("field"), error.encode());
+    assertTrue(error.getString("message").contains(field), error.encode());
+  }
+
+  private JsonObject create(JsonObject proxy) {
+    return await(FaultlineHarness.createProxy(client, faultline, proxy));
+  }
+
+  private HttpResponse<Buffer> admin(String method, String path, JsonObject body) {
+    var request = client.request(io.vertx.core.http.HttpMethod.valueOf(method), faultline.adminPort(), "127.0.0.1", path);
+    return await(body == null ? request.send() : request.sendJsonObject(body));
+  }
+
+  private HttpResponse<Buffer> chat(int port) {
+    return await(client.post(port, "127.0.0.1", "/v1/chat/completions")
+        .putHeader("Authorization", "Bearer sk-test").sendJsonObject(CHAT));
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

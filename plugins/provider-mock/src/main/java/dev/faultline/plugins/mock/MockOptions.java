@@ -1,0 +1,81 @@
+package dev.faultline.plugins.mock;
+
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * A proxy's {@code options} for the mock. A wrong value fails the proxy's start rather than
+ * falling back to a default: a typo in a load test's pacing should not pass unnoticed.
+ *
+ * @param tokensPerSecond     generation pace; 0 answers at once
+ * @param completionTokens    pieces in a complete answer, or {@code null} to vary it per request
+ * @param embeddingDimensions vector size when a request names no {@code dimensions}
+ */
+record MockOptions(double tokensPerSecond, Integer completionTokens, int embeddingDimensions) {
+
+  static final String TOKENS_PER_SECOND = "tokens_per_second";
+  static final String COMPLETION_TOKENS = "completion_tokens";
+  static final String EMBEDDING_DIMENSIONS = "embedding_dimensions";
+  static final List<String> NAMES = List.of(TOKENS_PER_SECOND, COMPLETION_TOKENS, EMBEDDING_DIMENSIONS);
+
+  static final int DEFAULT_EMBEDDING_DIMENSIONS = 1536;
+  /** Bounds what one request can make the mock allocate; OpenAI's largest model has 3072. */
+  static final int MAX_EMBEDDING_DIMENSIONS = 8192;
+  static final int MAX_COMPLETION_TOKENS = 100_000;
+  /** One token per 100 s is slow enough for any timeout test, and keeps due times far from overflow. */
+  static final double MIN_PACE = 0.01;
+  static final double MAX_PACE = 1_000_000;
+
+  static MockOptions defaults() {
+    return new MockOptions(0, null, DEFAULT_EMBEDDING_DIMENSIONS);
+  }
+
+  /** @throws IllegalArgumentException naming the option at fault */
+  static MockOptions from(JsonObject options) {
+    if (options == null) {
+      return defaults();
+    }
+    for (String name : options.fieldNames()) {
+      if (!NAMES.contains(name)) {
+        throw new IllegalArgumentException("unknown option '" + name + "' for provider mock; supported: "
+            + String.join(", ", NAMES));
+      }
+    }
+    Object pace = options.getValue(TOKENS_PER_SECOND);
+    if (pace != null && !validPace(pace)) {
+      throw new IllegalArgumentException("option '" + TOKENS_PER_SECOND + "' must be 0 (no delay) or a number from "
+          + MIN_PACE + " to " + MAX_PACE + ", got " + describe(pace));
+    }
+    Integer length = integer(options, COMPLETION_TOKENS, 1, MAX_COMPLETION_TOKENS);
+    Integer dimensions = integer(options, EMBEDDING_DIMENSIONS, 1, MAX_EMBEDDING_DIMENSIONS);
+    return new MockOptions(pace == null ? 0 : ((Number) pace).doubleValue(), length,
+        dimensions == null ? DEFAULT_EMBEDDING_DIMENSIONS : dimensions);
+  }
+
+  private static boolean validPace(Object value) {
+    if (!(value instanceof Number number)) {
+      return false;
+    }
+    double pace = number.doubleValue();
+    return pace == 0 || (pace >= MIN_PACE && pace <= MAX_PACE);
+  }
+
+  private static Integer integer(JsonObject options, String name, int min, int max) {
+    Object value = options.getValue(name);
+    if (value == null) {
+      return null;
+    }
+    boolean inRange = Fields.isInteger(value) && !(value instanceof BigInteger)
+        && ((Number) value).longValue() >= min && ((Number) value).longValue() <= max;
+    if (!inRange) {
+      throw new IllegalArgumentException("option '" + name + "' must be an integer from " + min + " to " + max
+          + ", got " + describe(value));
+    }
+    return ((Number) value).intValue();
+  }
+
+  private static String describe(Object value) {
+    return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+  }
+}
