@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 
 /** The admin REST API ({@code /api/...}) and {@code /healthz}. */
 public final class AdminApiVerticle extends VerticleBase {
@@ -19,14 +20,18 @@ public final class AdminApiVerticle extends VerticleBase {
   private final Database database;
   private final PluginHost plugins;
   private final ProxyManager proxies;
+  private final List<ApiRoutes> features;
   private HttpServer server;
 
-  public AdminApiVerticle(String host, int port, Database database, PluginHost plugins, ProxyManager proxies) {
+  /** @param features the routes each feature adds (cache, faults, logs, …) */
+  public AdminApiVerticle(String host, int port, Database database, PluginHost plugins, ProxyManager proxies,
+                          List<ApiRoutes> features) {
     this.host = host;
     this.port = port;
     this.database = database;
     this.plugins = plugins;
     this.proxies = proxies;
+    this.features = List.copyOf(features);
   }
 
   @Override
@@ -36,6 +41,7 @@ public final class AdminApiVerticle extends VerticleBase {
     new HealthRoutes(database).mount(router);
     new ProxyRoutes(proxies).mount(router);
     router.get("/api/plugins").handler(ctx -> Responses.json(ctx, 200, plugins.describe()));
+    features.forEach(feature -> feature.mount(router));
     Responses.mountErrorHandlers(router);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(port, host);

@@ -13,20 +13,20 @@ import org.slf4j.LoggerFactory;
  * How the admin API answers: JSON always, and every error as
  * {@code {"error":{"status":…,"message":"field: what is wrong","field":"field"}}}.
  */
-final class Responses {
+public final class Responses {
 
   private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
 
   private Responses() {
   }
 
-  static void json(RoutingContext ctx, int status, Object body) {
+  public static void json(RoutingContext ctx, int status, Object body) {
     String text = body instanceof JsonObject o ? o.encodePrettily()
         : body instanceof JsonArray a ? a.encodePrettily() : Json.encode(body);
     ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(text);
   }
 
-  static void error(RoutingContext ctx, int status, String field, String message) {
+  public static void error(RoutingContext ctx, int status, String field, String message) {
     JsonObject error = new JsonObject().put("status", status).put("message", message);
     if (field != null) {
       error.put("field", field);
@@ -35,7 +35,7 @@ final class Responses {
   }
 
   /** Answers a failed operation: known refusals with their status, anything else as a 500. */
-  static void failure(RoutingContext ctx, Throwable failure) {
+  public static void failure(RoutingContext ctx, Throwable failure) {
     if (failure instanceof ProxyException refused) {
       error(ctx, refused.status(), refused.field(), refused.getMessage());
     } else if (failure instanceof BadRequest bad) {
@@ -56,15 +56,15 @@ final class Responses {
   }
 
   /** A request body that is not what the endpoint takes. */
-  static final class BadRequest extends RuntimeException {
+  public static final class BadRequest extends RuntimeException {
     private final String field;
 
-    BadRequest(String field, String message) {
+    public BadRequest(String field, String message) {
       super(message, null, false, false);
       this.field = field;
     }
 
-    String field() {
+    public String field() {
       return field;
     }
   }

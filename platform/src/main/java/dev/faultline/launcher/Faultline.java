@@ -1,12 +1,20 @@
 package dev.faultline.launcher;
 
 import dev.faultline.api.AdminApiVerticle;
+import dev.faultline.api.ApiRoutes;
 import dev.faultline.plugins.PluginHost;
+import dev.faultline.proxy.ExchangeListener;
+import dev.faultline.proxy.InterceptorFactory;
+import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.ProxyBlocks;
 import dev.faultline.proxy.ProxyManager;
+import dev.faultline.proxy.ProxyRuntime;
 import dev.faultline.store.Database;
 import dev.faultline.store.ProxyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One running Faultline: database, plugins, proxies and admin API, started in that order on a
@@ -35,8 +43,19 @@ public final class Faultline {
     return Database.open(vertx, config.databaseFile())
         .compose(database -> PluginHost.start(vertx, config.pluginsDir())
             .compose(plugins -> {
-              ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database), plugins);
-              AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies);
+              // Each feature adds its proxy settings block, its pipeline step (in pipeline order:
+              // faults, cache, upstream timeout), its exchange listener and its admin routes here.
+              List<ProxyBlock> blocks = new ArrayList<>();
+              List<InterceptorFactory> interceptors = new ArrayList<>();
+              ExchangeListener listener = ExchangeListener.NONE;
+              List<ApiRoutes> routes = new ArrayList<>();
+
+              ProxyBlocks proxyBlocks = new ProxyBlocks(blocks);
+              ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(), interceptors, listener);
+              ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database, proxyBlocks), plugins,
+                  proxyBlocks, runtime);
+              AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
+                  routes);
               return vertx.deployVerticle(admin)
                   .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin.actualPort()));
             }))

@@ -3,17 +3,17 @@ package dev.faultline.proxy;
 import dev.faultline.plugin.api.ApiError;
 
 /** Ends a request early with an error the caller's provider-shaped client understands. */
-final class ProxyError extends RuntimeException {
+public final class ProxyError extends RuntimeException {
 
   private final transient ApiError error;
 
-  ProxyError(ApiError error) {
+  public ProxyError(ApiError error) {
     // No stack trace: this is control flow on the request path, not a bug.
     super(error.message(), null, false, false);
     this.error = error;
   }
 
-  ApiError error() {
+  public ApiError error() {
     return error;
   }
 }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks the JSON a user sends to create or change a proxy, field by field, and turns it into a
- * {@link ProxyDefinition}. Every refusal names the field.
+ * {@link ProxyDefinition}. Every refusal names the field. Feature blocks are checked by their
+ * own {@link ProxyBlock}.
  */
 final class ProxyInput {
 
@@ -23,11 +24,14 @@ final class ProxyInput {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private ProxyInput() {
+  private final ProxyBlocks blocks;
+
+  ProxyInput(ProxyBlocks blocks) {
+    this.blocks = blocks;
   }
 
   /** A new proxy from a create request; {@code port} 0 means "assign one". */
-  static ProxyDefinition create(JsonObject body) {
+  ProxyDefinition create(JsonObject body) {
     checkFields(body);
     if (!body.containsKey("name")) {
       throw ProxyException.invalid("name", "required");
@@ -36,17 +40,18 @@ final class ProxyInput {
       throw ProxyException.invalid("provider", "required (the id of a provider plugin, e.g. mock or openai)");
     }
     Instant now = Instant.now();
-    ProxyDefinition blank = new ProxyDefinition(newId(), null, null, null, 0, true, new JsonObject(), true, now, now);
+    ProxyDefinition blank = new ProxyDefinition(newId(), null, null, null, 0, true, new JsonObject(), true, blocks.defaults(),
+        now, now);
     return apply(blank, body);
   }
 
   /** {@code current} with the fields {@code patch} names changed, and only those. */
-  static ProxyDefinition patch(ProxyDefinition current, JsonObject patch) {
+  ProxyDefinition patch(ProxyDefinition current, JsonObject patch) {
     checkFields(patch);
     return apply(current, patch);
   }
 
-  private static ProxyDefinition apply(ProxyDefinition base, JsonObject body) {
+  private ProxyDefinition apply(ProxyDefinition base, JsonObject body) {
     String name = body.containsKey("name") ? name(body.getValue("name")) : base.name();
     String provider = body.containsKey("provider") ? provider(body.getValue("provider")) : base.provider();
     String upstream = body.containsKey("upstream") ? upstream(body.getValue("upstream")) : base.upstream();
@@ -55,14 +60,22 @@ final class ProxyInput {
     JsonObject options = body.containsKey("options") ? options(body.getValue("options")) : base.options();
     boolean requireKey = body.containsKey("require_api_key")
         ? bool("require_api_key", body.getValue("require_api_key")) : base.requireApiKey();
-    return new ProxyDefinition(base.id(), name, provider, upstream, port, running, options, requireKey,
+    JsonObject values = base.blocks().copy();
+    for (ProxyBlock block : blocks.all()) {
+      if (body.containsKey(block.name())) {
+        values.put(block.name(), block.validate(body.getValue(block.name())));
+      }
+    }
+    return new ProxyDefinition(base.id(), name, provider, upstream, port, running, options, requireKey, values,
         base.createdAt(), Instant.now());
   }
 
-  private static void checkFields(JsonObject body) {
+  private void checkFields(JsonObject body) {
     for (String field : body.fieldNames()) {
-      if (!WRITABLE.contains(field) && !READ_ONLY.contains(field)) {
-        throw ProxyException.invalid(field, "unknown field; a proxy has " + String.join(", ", new TreeSet<>(WRITABLE)));
+      if (!WRITABLE.contains(field) && !READ_ONLY.contains(field) && blocks.find(field).isEmpty()) {
+        Set<String> known = new TreeSet<>(WRITABLE);
+        blocks.all().forEach(b -> known.add(b.name()));
+        throw ProxyException.invalid(field, "unknown field; a proxy has " + String.join(", ", known));
       }
     }
   }

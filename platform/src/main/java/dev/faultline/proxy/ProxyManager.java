@@ -41,6 +41,9 @@ public final class ProxyManager {
   private final FaultlineConfig config;
   private final ProxyStore store;
   private final PluginHost plugins;
+  private final ProxyInput input;
+  private final ProxyBlocks blocks;
+  private final ProxyRuntime runtime;
   private final Map<String, Deployment> live = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
   private volatile int adminPort;
@@ -49,11 +52,15 @@ public final class ProxyManager {
   private record Deployment(String deploymentId, ProxyDefinition proxy, List<ProxyVerticle> instances) {
   }
 
-  public ProxyManager(Vertx vertx, FaultlineConfig config, ProxyStore store, PluginHost plugins) {
+  public ProxyManager(Vertx vertx, FaultlineConfig config, ProxyStore store, PluginHost plugins, ProxyBlocks blocks,
+                      ProxyRuntime runtime) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
     this.plugins = plugins;
+    this.blocks = blocks;
+    this.input = new ProxyInput(blocks);
+    this.runtime = runtime;
     this.adminPort = config.adminPort();
   }
 
@@ -72,7 +79,7 @@ public final class ProxyManager {
 
   public Future<JsonObject> create(JsonObject body) {
     return serialized(() -> {
-      ProxyDefinition proxy = ProxyInput.create(body);
+      ProxyDefinition proxy = input.create(body);
       return checkAgainstOthers(proxy)
           .compose(others -> proxy.port() == 0 ? assignPort(proxy, others) : transition(null, proxy).map(proxy))
           .compose(created -> store.insert(created)
@@ -83,7 +90,7 @@ public final class ProxyManager {
 
   public Future<JsonObject> update(String id, JsonObject patch) {
     return serialized(() -> find(id).compose(current -> {
-      ProxyDefinition changed = ProxyInput.patch(current, patch);
+      ProxyDefinition changed = input.patch(current, patch);
       if (changed.port() == 0) {
         changed = changed.withPort(current.port());
       }
@@ -155,6 +162,7 @@ public final class ProxyManager {
         .put("error", failures.get(proxy.id()))
         .put("require_api_key", proxy.requireApiKey())
         .put("options", proxy.options().copy())
+        .mergeIn(proxy.blocks().copy())
         .put("created_at", proxy.createdAt().toString())
         .put("updated_at", proxy.updatedAt().toString());
   }
@@ -257,7 +265,7 @@ public final class ProxyManager {
     }
     List<ProxyVerticle> instances = new CopyOnWriteArrayList<>();
     Supplier<ProxyVerticle> factory = () -> {
-      ProxyVerticle verticle = new ProxyVerticle(proxy, provider, config.host(), config.maxBodyBytes());
+      ProxyVerticle verticle = new ProxyVerticle(proxy, provider, runtime);
       instances.add(verticle);
       return verticle;
     };

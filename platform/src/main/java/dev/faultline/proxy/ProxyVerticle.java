@@ -4,12 +4,14 @@ import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.plugin.api.ProviderSession;
-import dev.faultline.plugin.api.ProxyRequest;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,41 +19,42 @@ import org.slf4j.LoggerFactory;
 /**
  * One running proxy (or one event loop's share of it): binds the proxy's port and runs each
  * request through the pipeline
- * {@code body limit → JSON validation → API-key check → provider.forward → relay}.
+ * {@code body limit → JSON validation → API-key check → interceptors → provider → relay},
+ * then tells the {@link ExchangeListener} how it went.
  */
 public final class ProxyVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyVerticle.class);
 
-  private final String host;
+  private final ProxyRuntime runtime;
   private final BodyReader bodyReader;
   private volatile Route route;
   private HttpServer server;
 
-  /** The provider a request goes to, and the proxy settings it goes with; swapped as a whole. */
-  record Route(ProxyDefinition proxy, Provider provider, ProviderSession session) {
+  /** A proxy's settings with the provider session and pipeline made from them; swapped as a whole. */
+  private record Route(ProxyDefinition proxy, Provider provider, Pipeline pipeline) {
   }
 
-  ProxyVerticle(ProxyDefinition proxy, Provider provider, String host, long maxBodyBytes) {
+  ProxyVerticle(ProxyDefinition proxy, Provider provider, ProxyRuntime runtime) {
     this.route = new Route(proxy, provider, null);
-    this.host = host;
-    this.bodyReader = new BodyReader(maxBodyBytes);
+    this.runtime = runtime;
+    this.bodyReader = new BodyReader(runtime.maxBodyBytes());
   }
 
   @Override
   public Future<?> start() {
-    Route initial = route;
-    route = open(initial.proxy(), initial.provider());
-    server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0))
+    ProxyDefinition proxy = route.proxy();
+    route = open(proxy, route.provider());
+    server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
         .requestHandler(this::handle);
-    return server.listen(initial.proxy().port(), host)
-        .onFailure(e -> route.session().close());
+    return server.listen(proxy.port(), runtime.host())
+        .onFailure(e -> route.pipeline().session().close());
   }
 
   @Override
   public Future<?> stop() {
     // In-flight requests (a long stream) get a grace period before connections close.
-    return server.shutdown(10, TimeUnit.SECONDS).eventually(() -> route.session().close());
+    return server.shutdown(10, TimeUnit.SECONDS).eventually(() -> route.pipeline().session().close());
   }
 
   /**
@@ -69,34 +72,81 @@ public final class ProxyVerticle extends VerticleBase {
         .compose(next -> {
           Route previous = route;
           route = next;
-          return previous.session().close();
+          return previous.pipeline().session().close();
         });
   }
 
   private Route open(ProxyDefinition proxy, Provider provider) {
     String upstream = proxy.upstream() != null ? proxy.upstream() : provider.defaultUpstream().orElse(null);
     ProviderSession session = provider.open(new SessionContext(vertx, proxy.id(), upstream, proxy.options()));
-    return new Route(proxy, provider, session);
-  }
-
-  private void handle(HttpServerRequest request) {
-    Route current = route;
-    String requestId = RequestIds.next();
-    bodyReader.read(request)
-        .map(body -> RequestParser.parse(request, body, requestId))
-        .map(proxyRequest -> current.proxy().requireApiKey() ? ApiKeyCheck.check(proxyRequest) : proxyRequest)
-        .compose(proxyRequest -> forward(current, proxyRequest))
-        .recover(error -> Future.succeededFuture(current.provider().error(toApiError(error, requestId))))
-        .onSuccess(response -> ResponseRelay.relay(response, request.response(), requestId));
-  }
-
-  private static Future<ProviderResponse> forward(Route route, ProxyRequest request) {
+    List<Interceptor> steps = new ArrayList<>();
     try {
-      return route.session().forward(request)
-          .recover(error -> Future.failedFuture(new ProxyError(
-              ApiError.badGateway("Upstream unreachable or broken before it answered: " + error.getMessage()))));
+      runtime.interceptors().forEach(factory -> factory.create(proxy, provider).ifPresent(steps::add));
     } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      session.close();
+      throw e;
+    }
+    return new Route(proxy, provider, new Pipeline(steps, session));
+  }
+
+  private void handle(HttpServerRequest http) {
+    Route current = route;
+    Exchange exchange = new Exchange(RequestIds.next(), http, current.proxy(), current.provider());
+    http.response().closeHandler(v -> {
+      if (!http.response().ended()) {
+        finish(exchange, Exchange.Outcome.ABANDONED);
+      }
+    });
+    bodyReader.read(http)
+        .map(body -> {
+          exchange.request(RequestParser.parse(http, body, exchange.requestId()));
+          if (current.proxy().requireApiKey()) {
+            ApiKeyCheck.check(exchange.request());
+          }
+          return exchange;
+        })
+        .compose(current.pipeline()::run)
+        .recover(error -> error instanceof ConnectionReset ? Future.failedFuture(error)
+            : Future.succeededFuture(errorResponse(exchange, error)))
+        .onComplete(result -> respond(exchange, result));
+  }
+
+  private void respond(Exchange exchange, AsyncResult<ProviderResponse> result) {
+    if (exchange.finished()) {
+      // The caller left while we waited (a hang, a slow upstream): nobody reads this answer.
+      if (result.succeeded()) {
+        result.result().cancel().run();
+      }
+      return;
+    }
+    if (result.failed()) {
+      exchange.http().response().reset();
+      finish(exchange, Exchange.Outcome.RESET);
+      return;
+    }
+    ProviderResponse response = result.result();
+    exchange.http().response().closeHandler(v -> {
+      if (!exchange.http().response().ended()) {
+        response.cancel().run();
+        finish(exchange, Exchange.Outcome.ABANDONED);
+      }
+    });
+    ResponseRelay.relay(response, exchange, runtime.listener(), outcome -> finish(exchange, outcome));
+  }
+
+  private ProviderResponse errorResponse(Exchange exchange, Throwable error) {
+    ApiError apiError = toApiError(error, exchange.requestId());
+    exchange.errorType(apiError.code() != null ? apiError.code() : apiError.type());
+    return exchange.provider().error(apiError);
+  }
+
+  private void finish(Exchange exchange, Exchange.Outcome outcome) {
+    if (exchange.finish(outcome)) {
+      try {
+        runtime.listener().finished(exchange);
+      } catch (RuntimeException e) {
+        LOG.error("Exchange listener failed for {}", exchange.requestId(), e);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,36 +27,47 @@ final class ResponseRelay {
   private ResponseRelay() {
   }
 
-  static void relay(ProviderResponse response, HttpServerResponse out, String requestId) {
+  /**
+   * @param finish called once with how the exchange ended
+   */
+  static void relay(ProviderResponse response, Exchange exchange, ExchangeListener listener,
+                    Consumer<Exchange.Outcome> finish) {
+    HttpServerResponse out = exchange.http().response();
+    exchange.status(response.status());
     out.setStatusCode(response.status());
     response.headers().forEach((name, value) -> {
       if (!HOP_BY_HOP.contains(name.toLowerCase())) {
         out.headers().add(name, value);
       }
     });
+    exchange.responseHeaders().forEach(out::putHeader);
     response.headers().get("content-length").ifPresentOrElse(
         length -> out.putHeader("content-length", length),
         () -> out.setChunked(true));
     if (!response.headers().contains("x-request-id")) {
-      out.putHeader("x-request-id", requestId);
+      out.putHeader("x-request-id", exchange.requestId());
     }
 
+    ExchangeListener.BodyObserver observer = listener.observe(exchange);
     ReadStream<Buffer> body = response.body();
-    body.endHandler(v -> out.end());
+    body.endHandler(v -> {
+      out.end();
+      finish.accept(Exchange.Outcome.COMPLETED);
+    });
     body.exceptionHandler(error -> {
-      LOG.debug("Response body of {} broke: {}", requestId, error.toString());
+      LOG.debug("Response body of {} broke: {}", exchange.requestId(), error.toString());
       out.reset();
+      finish.accept(Exchange.Outcome.BROKEN);
     });
     body.handler(chunk -> {
+      exchange.addBytesOut(chunk.length());
+      if (observer != null) {
+        observer.chunk(chunk);
+      }
       out.write(chunk);
       if (out.writeQueueFull()) {
         body.pause();
         out.drainHandler(v -> body.resume());
-      }
-    });
-    out.closeHandler(v -> {
-      if (!out.ended()) {
-        response.cancel().run();
       }
     });
     body.resume();
