@@ -14,10 +14,6 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-    System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "warn");
     Logger log = LoggerFactory.getLogger(Main.class);
 
     FaultlineConfig config;
