@@ -109,7 +109,12 @@ final class MockSession implements ProviderSession {
       Playback playback = new Playback(vertx, completion, body, options.tokensPerSecond(), playing::remove);
       playing.add(playback);
       playback.start();
-      return Future.succeededFuture(new ProviderResponse(200, headers(request, EVENT_STREAM, 0), body));
+      // A caller that leaves mid-stream stops the timers: nothing plays to nobody.
+      Runnable cancel = () -> {
+        playing.remove(playback);
+        playback.cancel(new IllegalStateException("the caller went away"));
+      };
+      return Future.succeededFuture(new ProviderResponse(200, headers(request, EVENT_STREAM, 0), body, cancel));
     }
     // A whole answer arrives once every token would have been generated at the configured pace.
     long delay = options.tokensPerSecond() > 0 ? Math.round(completion.rounds() * 1000 / options.tokensPerSecond()) : 0;
