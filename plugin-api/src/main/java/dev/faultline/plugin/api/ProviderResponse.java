@@ -8,9 +8,11 @@ import java.util.Objects;
  * What a provider answers: a status, headers and a body that is a stream of bytes.
  *
  * <p>The body is relayed to the caller as it arrives, chunk by chunk, so a server-sent-event
- * stream reaches the caller event by event. Return it <em>paused</em> (call {@code pause()} on an
- * HTTP client response before handing it over): the host resumes it once it is ready to relay,
- * and no byte is lost in between. For a body already in memory use {@link #of}.
+ * stream reaches the caller event by event. An HTTP client response must be returned
+ * <em>paused</em> (call {@code pause()} before handing it over): the host resumes it once it is
+ * ready to relay, and no byte is lost in between. A {@link BufferStream} needs no pause: it
+ * holds what is pushed into it until the host reads. For a body already in memory use
+ * {@link #of}.
  *
  * @param status  the HTTP status code
  * @param headers the response headers the caller should see; hop-by-hop headers
