@@ -67,6 +67,7 @@ class PassThroughTest {
   private Faultline faultline;
   private WebClient client;
   private ClientAndServer upstream;
+  private int proxies;
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -360,8 +361,6 @@ class PassThroughTest {
   private int proxyTo(String upstreamUrl) {
     return create(new JsonObject().put("upstream", upstreamUrl)).getInteger("port");
   }
-
-  private int proxies;
 
   private JsonObject create(JsonObject fields) {
     JsonObject proxy = new JsonObject().put("name", "openai-" + (++proxies)).put("provider", "openai").mergeIn(fields);
