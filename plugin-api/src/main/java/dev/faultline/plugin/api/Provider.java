@@ -71,4 +71,15 @@ public interface Provider extends ExtensionPoint {
   default Optional<Usage> usage(JsonObject body) {
     return OpenAiFormat.usage(body);
   }
+
+  /**
+   * What a call to {@code model} that used {@code usage} cost, for a provider that prices its own
+   * models (a self-hosted model, a negotiated rate, a model Faultline's price table lacks). Called
+   * on an event loop once per finished call: answer from memory, never block. Empty (the default)
+   * lets Faultline look the model up in its price table ({@code config/prices.yaml}); a model
+   * found in neither is logged with an unknown price, never as free.
+   */
+  default Optional<Cost> cost(String model, Usage usage) {
+    return Optional.empty();
+  }
 }

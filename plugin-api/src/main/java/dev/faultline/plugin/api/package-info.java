@@ -1,5 +1,6 @@
 /**
- * The Faultline plugin API: everything a third party needs to add a provider to Faultline.
+ * The Faultline plugin API: everything a third party needs to add a provider or a fault to
+ * Faultline.
  *
  * <p>A plugin is a PF4J plugin jar dropped into Faultline's plugins folder. It declares one or
  * more extensions ({@code @org.pf4j.Extension}) of the extension points in this package:
@@ -7,7 +8,19 @@
  *   <li>{@link dev.faultline.plugin.api.Provider}: forwards a caller's OpenAI-style request to a
  *       model provider (or answers it itself, as the offline mock does), shapes errors the way
  *       that provider does, and reads token usage.</li>
+ *   <li>{@link dev.faultline.plugin.api.FaultStrategy}: a kind of failure a proxy can inject.
+ *       It describes its parameters ({@link dev.faultline.plugin.api.FaultParam}) and makes a
+ *       {@link dev.faultline.plugin.api.Fault} per proxy that decides, per request, to pass,
+ *       answer an error, delay, hang, reset the connection, or change the response
+ *       ({@link dev.faultline.plugin.api.FaultDecision}); stream faults work event by event with
+ *       {@link dev.faultline.plugin.api.EventFault}.</li>
  * </ul>
+ *
+ * <p>A plugin jar's {@code META-INF/MANIFEST.MF} sets {@code Plugin-Id} and {@code Plugin-Version}
+ * (and may set {@code Plugin-Provider}, {@code Plugin-Description}); PF4J's annotation processor
+ * ({@code pf4j} on the annotation processor path) writes {@code META-INF/extensions.idx}. A jar
+ * dropped into the plugins folder of a running Faultline is loaded within seconds; a jar removed
+ * is unloaded, and the proxies that used it stop using it.
  *
  * <p>Rules the host enforces: this package, {@code io.vertx}, {@code io.netty},
  * {@code com.fasterxml.jackson} and {@code org.slf4j} are loaded from the host, so a plugin

@@ -1,0 +1,56 @@
+package dev.faultline.plugins.faults;
+
+/**
+ * A per-minute limit as a token bucket: full at {@code limit}, refilled continuously at
+ * {@code limit} per minute, so a burst of the whole limit is allowed and then one unit per
+ * {@code 60 s / limit}. Not thread-safe: its owner synchronizes.
+ */
+final class TokenBucket {
+
+  private final long limit;
+  private final double perMilli;
+  private double level;
+  private long updatedMillis;
+
+  TokenBucket(long limit, long nowMillis) {
+    this.limit = limit;
+    this.perMilli = limit / 60_000.0;
+    this.level = limit;
+    this.updatedMillis = nowMillis;
+  }
+
+  long limit() {
+    return limit;
+  }
+
+  /** Brings the level up to {@code nowMillis}. */
+  void refill(long nowMillis) {
+    if (nowMillis > updatedMillis) {
+      level = Math.min(limit, level + (nowMillis - updatedMillis) * perMilli);
+      updatedMillis = nowMillis;
+    }
+  }
+
+  boolean has(long amount) {
+    return level >= amount;
+  }
+
+  void take(long amount) {
+    level -= amount;
+  }
+
+  /** Whole units available now, as {@code x-ratelimit-remaining-*} shows them. */
+  long remaining() {
+    return (long) Math.floor(level);
+  }
+
+  /** Milliseconds until {@code amount} is available (0 when it is). */
+  long millisUntil(long amount) {
+    return level >= amount ? 0 : (long) Math.ceil((amount - level) / perMilli);
+  }
+
+  /** Milliseconds until the bucket is full again, as {@code x-ratelimit-reset-*} shows it. */
+  long millisUntilFull() {
+    return millisUntil(limit);
+  }
+}

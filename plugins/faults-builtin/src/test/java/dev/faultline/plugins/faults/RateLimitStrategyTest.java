@@ -1,0 +1,127 @@
+package dev.faultline.plugins.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.plugin.api.ApiError;
+import dev.faultline.plugin.api.Fault;
+import dev.faultline.plugin.api.FaultDecision;
+import dev.faultline.plugin.api.FaultParamException;
+import dev.faultline.plugin.api.FaultParams;
+import dev.faultline.plugin.api.FaultRequest;
+import dev.faultline.plugin.api.Headers;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The token-bucket limiter against a clock moved by hand: which requests it refuses, and the exact
+ * countdowns in its {@code x-ratelimit-*} and {@code retry-after} headers.
+ */
+class RateLimitStrategyTest {
+
+  private final RateLimitStrategy strategy = new RateLimitStrategy();
+  private final ManualClock clock = new ManualClock();
+
+  @Test
+  void requestsPerMinuteAllowsABurstThenRefillsOneEveryInterval() {
+    Fault limiter = limiter(new JsonObject().put("requests_per_minute", 3));
+
+    assertPassed(limiter, "2", "20s");
+    assertPassed(limiter, "1", "40s");
+    assertPassed(limiter, "0", "1m0s");
+    ApiError refused = assertRefused(limiter);
+    assertEquals("requests", refused.type());
+    assertEquals("rate_limit_exceeded", refused.code());
+    assertEquals("Rate limit reached for gpt-4o-mini in organization org-faultline on requests per min (RPM): "
+        + "Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits "
+        + "to learn more.", refused.message());
+    assertHeaders(refused.headers(), "20", "3", "0", "1m0s");
+
+    clock.advance(12_500);
+    ApiError later = assertRefused(limiter);
+    assertEquals("8", later.headers().get("retry-after").orElseThrow(), "7.5 s left, rounded up");
+    assertEquals("47.5s", later.headers().get("x-ratelimit-reset-requests").orElseThrow());
+    assertTrue(later.message().contains("Please try again in 7.5s."), later.message());
+
+    clock.advance(7_500);
+    assertPassed(limiter, "0", "1m0s");
+    assertRefused(limiter);
+    clock.advance(60_000);
+    assertPassed(limiter, "2", "20s");
+  }
+
+  @Test
+  void tokensPerMinuteCountsThePromptEstimateAndRefusesWhatDoesNotFit() {
+    Fault limiter = limiter(new JsonObject().put("requests_per_minute", 0).put("tokens_per_minute", 1000));
+
+    FaultDecision first = limiter.decide(request(600));
+    Headers passed = assertInstanceOf(FaultDecision.Pass.class, first).headers();
+    assertEquals("1000", passed.get("x-ratelimit-limit-tokens").orElseThrow());
+    assertEquals("400", passed.get("x-ratelimit-remaining-tokens").orElseThrow());
+    assertEquals("36s", passed.get("x-ratelimit-reset-tokens").orElseThrow());
+    assertTrue(passed.get("x-ratelimit-limit-requests").isEmpty(), "no request limit, no request headers");
+
+    ApiError refused = assertInstanceOf(FaultDecision.Respond.class, limiter.decide(request(500))).error();
+    assertEquals("tokens", refused.type());
+    assertEquals("Rate limit reached for gpt-4o-mini in organization org-faultline on tokens per min (TPM): "
+        + "Limit 1000, Used 600, Requested 500. Please try again in 6s. Visit https://platform.openai.com/account/"
+        + "rate-limits to learn more.", refused.message());
+    assertEquals("6", refused.headers().get("retry-after").orElseThrow());
+
+    ApiError tooLarge = assertInstanceOf(FaultDecision.Respond.class, limiter.decide(request(5000))).error();
+    assertTrue(tooLarge.message().startsWith("Request too large for gpt-4o-mini"), tooLarge.message());
+    assertTrue(tooLarge.headers().get("retry-after").isEmpty(), "waiting cannot help");
+
+    clock.advance(6_000);
+    assertInstanceOf(FaultDecision.Pass.class, limiter.decide(request(500)));
+  }
+
+  @Test
+  void aRefusedRequestTakesNothingFromEitherBucket() {
+    Fault limiter = limiter(new JsonObject().put("requests_per_minute", 2).put("tokens_per_minute", 100));
+    assertInstanceOf(FaultDecision.Pass.class, limiter.decide(request(90)));
+    assertInstanceOf(FaultDecision.Respond.class, limiter.decide(request(90)));
+    Headers after = assertInstanceOf(FaultDecision.Pass.class, limiter.decide(request(10))).headers();
+    assertEquals("0", after.get("x-ratelimit-remaining-requests").orElseThrow(), "the refused one took no request");
+    assertEquals("0", after.get("x-ratelimit-remaining-tokens").orElseThrow());
+  }
+
+  @Test
+  void noLimitAtAllIsRefusedNamingTheParameter() {
+    FaultParamException error = assertThrows(FaultParamException.class, () -> FaultParams.check(strategy,
+        new JsonObject().put("requests_per_minute", 0).put("tokens_per_minute", 0)));
+    assertEquals("requests_per_minute", error.param());
+  }
+
+  private Fault limiter(JsonObject params) {
+    return strategy.create(FaultParams.check(strategy, params), null);
+  }
+
+  private FaultRequest request(long tokens) {
+    return FaultRequest.builder().model("gpt-4o-mini").estimatedTokens(tokens).clock(clock).build();
+  }
+
+  private void assertPassed(Fault limiter, String remaining, String reset) {
+    FaultDecision decision = limiter.decide(request(10));
+    Headers headers = assertInstanceOf(FaultDecision.Pass.class, decision, decision.toString()).headers();
+    assertEquals(remaining, headers.get("x-ratelimit-remaining-requests").orElseThrow());
+    assertEquals(reset, headers.get("x-ratelimit-reset-requests").orElseThrow());
+    assertTrue(headers.get("retry-after").isEmpty());
+  }
+
+  private ApiError assertRefused(Fault limiter) {
+    FaultDecision decision = limiter.decide(request(10));
+    ApiError error = assertInstanceOf(FaultDecision.Respond.class, decision, decision.toString()).error();
+    assertEquals(429, error.status());
+    return error;
+  }
+
+  private static void assertHeaders(Headers headers, String retryAfter, String limit, String remaining, String reset) {
+    assertEquals(retryAfter, headers.get("retry-after").orElseThrow());
+    assertEquals(limit, headers.get("x-ratelimit-limit-requests").orElseThrow());
+    assertEquals(remaining, headers.get("x-ratelimit-remaining-requests").orElseThrow());
+    assertEquals(reset, headers.get("x-ratelimit-reset-requests").orElseThrow());
+  }
+}
