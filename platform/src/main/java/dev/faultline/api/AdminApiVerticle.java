@@ -38,7 +38,7 @@ public final class AdminApiVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_ADMIN_BODY));
-    new HealthRoutes(database).mount(router);
+    new HealthRoutes(database, features).mount(router);
     new ProxyRoutes(proxies).mount(router);
     router.get("/api/plugins").handler(ctx -> Responses.json(ctx, 200, plugins.describe()));
     features.forEach(feature -> feature.mount(router));

@@ -1,11 +1,13 @@
 package dev.faultline.launcher;
 
+import dev.faultline.ipfilter.IpRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +73,62 @@ public final class ConfigLoader {
     if (instances == 0) {
       instances = Runtime.getRuntime().availableProcessors();
     }
-    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances);
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
+        monitoring(s), trustedProxies(s));
+  }
+
+  /** A YAML list or, from the variable, a comma-separated list; each rule is checked. */
+  private List<String> trustedProxies(Map<String, Object> settings) {
+    String key = "proxies.trusted_proxies";
+    String envName = "FAULTLINE_TRUSTED_PROXIES";
+    Object value = env.containsKey(envName) ? env.get(envName) : settings.get(key);
+    List<String> rules = new ArrayList<>();
+    if (value instanceof List<?> list) {
+      list.forEach(item -> rules.add(String.valueOf(item).trim()));
+    } else if (value != null) {
+      for (String item : String.valueOf(value).split(",")) {
+        if (!item.isBlank()) {
+          rules.add(item.trim());
+        }
+      }
+    }
+    for (String rule : rules) {
+      try {
+        IpRule.parse(rule);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + " (" + envName + "): " + e.getMessage());
+      }
+    }
+    return rules;
+  }
+
+  private FaultlineConfig.Monitoring monitoring(Map<String, Object> s) {
+    int days = parse("monitoring.log_retention_days", "FAULTLINE_LOG_RETENTION_DAYS",
+        text(s, "monitoring.log_retention_days", "FAULTLINE_LOG_RETENTION_DAYS"),
+        v -> (int) nonNegative(Integer.parseInt(v)));
+    long rows = parse("monitoring.log_retention_rows", "FAULTLINE_LOG_RETENTION_ROWS",
+        text(s, "monitoring.log_retention_rows", "FAULTLINE_LOG_RETENTION_ROWS"), v -> nonNegative(Long.parseLong(v)));
+    int queue = parse("monitoring.log_queue_size", "FAULTLINE_LOG_QUEUE_SIZE",
+        text(s, "monitoring.log_queue_size", "FAULTLINE_LOG_QUEUE_SIZE"), v -> (int) positive(Integer.parseInt(v)));
+    String bridge = text(s, "monitoring.tcp_bridge_port", "FAULTLINE_TCP_BRIDGE_PORT");
+    Integer bridgePort = bridge.equalsIgnoreCase("off") || bridge.equalsIgnoreCase("false") ? null
+        : parse("monitoring.tcp_bridge_port", "FAULTLINE_TCP_BRIDGE_PORT", bridge, v -> checkPort(Integer.parseInt(v), true));
+    return new FaultlineConfig.Monitoring(days, rows, queue, bridgePort, pricesFile(s).orElse(null));
+  }
+
+  /** The user's price table: the one named, else one found where faultline.yaml is looked for. */
+  private Optional<Path> pricesFile(Map<String, Object> settings) {
+    String named = text(settings, "monitoring.prices_file", "FAULTLINE_PRICES");
+    if (!named.isBlank()) {
+      Path file = Path.of(named);
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException("monitoring.prices_file (FAULTLINE_PRICES): no such file: " + file.toAbsolutePath());
+      }
+      return Optional.of(file);
+    }
+    return List.of(distDir.resolve("config/prices.yaml"), Path.of("config/prices.yaml")).stream()
+        .filter(Files::isRegularFile)
+        .findFirst();
   }
 
   private String text(Map<String, Object> settings, String key, String envName) {

@@ -2,6 +2,24 @@ package dev.faultline.launcher;
 
 import dev.faultline.api.AdminApiVerticle;
 import dev.faultline.api.ApiRoutes;
+import dev.faultline.api.CacheRoutes;
+import dev.faultline.api.DashboardRoutes;
+import dev.faultline.api.EventBusBridges;
+import dev.faultline.api.FaultRoutes;
+import dev.faultline.api.LogRoutes;
+import dev.faultline.api.MetricsRoutes;
+import dev.faultline.cache.CacheSettings;
+import dev.faultline.cache.ResponseCache;
+import dev.faultline.faults.FaultsFeature;
+import dev.faultline.ipfilter.IpAccess;
+import dev.faultline.ipfilter.IpFilter;
+import dev.faultline.ipfilter.IpRule;
+import dev.faultline.logs.LogListener;
+import dev.faultline.logs.LogStore;
+import dev.faultline.logs.LogWriterVerticle;
+import dev.faultline.logs.LoggingBlock;
+import dev.faultline.metrics.MetricsStore;
+import dev.faultline.metrics.MetricsVerticle;
 import dev.faultline.plugins.PluginHost;
 import dev.faultline.proxy.ExchangeListener;
 import dev.faultline.proxy.InterceptorFactory;
@@ -13,14 +31,20 @@ import dev.faultline.store.Database;
 import dev.faultline.store.ProxyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One running Faultline: database, plugins, proxies and admin API, started in that order on a
  * given Vert.x instance. The launcher and the tests both start it this way.
  */
 public final class Faultline {
+
+  /** How often the plugins folder is looked at for jars dropped in or removed. */
+  private static final long PLUGIN_RESCAN_MS = 2_000;
 
   private final Vertx vertx;
   private final FaultlineConfig config;
@@ -50,16 +74,75 @@ public final class Faultline {
               ExchangeListener listener = ExchangeListener.NONE;
               List<ApiRoutes> routes = new ArrayList<>();
 
+              // Failure simulation: its blocks, and its step FIRST (a faulted request reaches neither
+              // the cache nor the upstream); its upstream-timeout step comes LAST, below.
+              FaultsFeature faults = new FaultsFeature(vertx, plugins);
+              blocks.addAll(faults.blocks());
+              interceptors.add(faults.faults());
+              // IP filtering: its block, and a check each proxy runs at accept, before the body is read.
+              blocks.add(new IpAccess.Block());
+              interceptors.add(IpFilter.factory(config.trustedProxies().stream().map(IpRule::parse).toList()));
+
+              // Response cache: its block, and its step after the faults step and before any
+              // upstream timeout (a hit never waits on a timeout; a faulted answer is never stored).
+              ResponseCache cache = new ResponseCache(database);
+              blocks.add(CacheSettings.BLOCK);
+              interceptors.add(cache.interceptors());
+
+              // Monitoring: every finished exchange becomes a log entry on the bus, which the log
+              // writer stores and the metrics aggregate; both run before any proxy serves.
+              LogListener logs = new LogListener(vertx);
+              LogStore logStore = new LogStore(database);
+              FaultlineConfig.Monitoring monitoring = config.monitoring();
+              LogWriterVerticle logWriter = new LogWriterVerticle(database.file(), monitoring.logQueueSize(),
+                  monitoring.logRetentionDays(), monitoring.logRetentionRows());
+              blocks.add(new LoggingBlock());
+              listener = logs;
+              routes.add(new LogRoutes(vertx, logStore, logWriter.stats()));
+              routes.add(new MetricsRoutes(vertx));
+              routes.add(EventBusBridges.sockJs(vertx));
+              Future<?> monitoringUp = logs.loadPrices(monitoring.pricesFile())
+                  .compose(v -> vertx.deployVerticle(logWriter))
+                  .compose(v -> vertx.deployVerticle(new MetricsVerticle(new MetricsStore(database), logWriter.stats(),
+                      Clock.systemUTC())))
+                  .compose(v -> monitoring.tcpBridgePort() == null ? Future.succeededFuture()
+                      : vertx.deployVerticle(new EventBusBridges.TcpBridgeVerticle(config.host(),
+                          monitoring.tcpBridgePort())));
+
+              // Last: the upstream timeout, around the provider call alone.
+              interceptors.add(faults.upstreamTimeout());
+
               ProxyBlocks proxyBlocks = new ProxyBlocks(blocks);
               ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(), interceptors, listener);
               ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database, proxyBlocks), plugins,
                   proxyBlocks, runtime);
+              routes.add(new CacheRoutes(cache, proxies));
+              routes.add(new FaultRoutes(proxies, faults.catalog()));
+              // The dashboard last: every /api route above wins over its page fallback.
+              routes.add(new DashboardRoutes());
+              plugins.onChange(change -> faults.strategiesChanged(change.faultStrategies(), proxies)
+                  .compose(v -> change.added() ? Future.succeededFuture() : stopUsing(proxies, change.providers())));
               AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
                   routes);
-              return vertx.deployVerticle(admin)
+              // The cache (its key secret, its writer) is up before any proxy can use it.
+              return monitoringUp.compose(m -> vertx.deployVerticle(cache)).compose(c -> vertx.deployVerticle(admin))
                   .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin.actualPort()));
             }))
-        .compose(faultline -> faultline.restoreProxies().map(faultline));
+        .compose(faultline -> faultline.restoreProxies().map(faultline))
+        .onSuccess(faultline -> faultline.plugins.watch(vertx, PLUGIN_RESCAN_MS));
+  }
+
+  /** A provider's plugin is going away: the proxies using it stop (start them again once it is back). */
+  private static Future<Void> stopUsing(ProxyManager proxies, Set<String> providers) {
+    if (providers.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return proxies.list().compose(all -> Future.all(all.stream()
+            .map(JsonObject.class::cast)
+            .filter(p -> "running".equals(p.getString("status")) && providers.contains(p.getString("provider")))
+            .map(p -> proxies.stop(p.getString("id")).otherwiseEmpty())
+            .toList()))
+        .mapEmpty();
   }
 
   private Future<Void> restoreProxies() {
@@ -90,7 +173,10 @@ public final class Faultline {
 
   /** Stops every proxy and the admin API, then releases the database and the plugins. */
   public Future<Void> stop() {
-    return Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+    plugins.unwatch();
+    // join, not all: the database closes only once every verticle has stopped (the log writer
+    // and the metrics write on their way out), even if one of them failed to.
+    return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
         .transform(v -> database.close())
         .transform(v -> vertx.executeBlocking(() -> {
           plugins.stop();

@@ -1,6 +1,7 @@
 package dev.faultline.launcher;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Every setting Faultline runs with, validated. Built by {@link ConfigLoader}; documented in
@@ -9,6 +10,8 @@ import java.nio.file.Path;
  * @param demoPort      the demo proxy's port, or {@code null} when the demo is off
  * @param portRangeFrom first port handed to proxies created without one
  * @param portRangeTo   last such port, inclusive
+ * @param trustedProxies addresses, CIDR blocks or IPv4 wildcards of reverse proxies whose
+ *                       {@code X-Forwarded-For} / {@code Forwarded} headers the IP filter believes
  */
 public record FaultlineConfig(
     String host,
@@ -19,26 +22,79 @@ public record FaultlineConfig(
     int portRangeFrom,
     int portRangeTo,
     long maxBodyBytes,
-    int proxyInstances) {
+    int proxyInstances,
+    Monitoring monitoring,
+    List<String> trustedProxies) {
+
+  public FaultlineConfig {
+    trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+  }
+
+  /** The settings without trusted proxies. */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, List.of());
+  }
+
+  /** The settings as they were before monitoring had any, with monitoring at its defaults. */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        Monitoring.defaults());
+  }
+
+  /**
+   * Request logs, metrics and event-bus bridges.
+   *
+   * @param logRetentionDays log rows older than this are pruned; 0 keeps them whatever their age
+   * @param logRetentionRows at most this many log rows are kept, the newest; 0 means no limit
+   * @param logQueueSize     log entries waiting to be written, at most; beyond, new ones are dropped
+   *                         and counted
+   * @param tcpBridgePort    port of the TCP event-bus bridge, or {@code null} when it is off
+   * @param pricesFile       the user's price table, laid over the built-in one; {@code null} when none
+   */
+  public record Monitoring(int logRetentionDays, long logRetentionRows, int logQueueSize, Integer tcpBridgePort,
+                           Path pricesFile) {
+
+    public static Monitoring defaults() {
+      return new Monitoring(30, 1_000_000, 50_000, null, null);
+    }
+  }
+
+  public FaultlineConfig withMonitoring(Monitoring value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, value, trustedProxies);
+  }
 
   public FaultlineConfig withAdminPort(int port) {
-    return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances);
+    return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
-    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances);
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
-    return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances);
+    return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
-    return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances);
+    return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
-    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances);
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies);
+  }
+
+  public FaultlineConfig withTrustedProxies(List<String> value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, value);
   }
 
   public Path databaseFile() {

@@ -1,5 +1,6 @@
 package dev.faultline.plugins;
 
+import dev.faultline.plugin.api.FaultStrategy;
 import dev.faultline.plugin.api.Provider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,14 +11,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.pf4j.InvalidPluginDescriptorException;
@@ -29,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads every plugin jar of the plugins folder and keeps their extensions. A jar that cannot be
  * loaded, started or instantiated is reported (file and reason) and skipped: one broken plugin
- * never stops the host.
+ * never stops the host. While {@link #watch watched}, a jar dropped into the folder is loaded and
+ * a jar removed (or replaced) is unloaded, after the {@link #onChange listeners} let go of its
+ * extensions.
  */
 public final class PluginHost {
 
@@ -38,8 +46,15 @@ public final class PluginHost {
   private final Path folder;
   private final FaultlinePluginManager manager;
   private final Map<String, Provider> providers = new ConcurrentHashMap<>();
+  private final Map<String, FaultStrategy> faultStrategies = new ConcurrentHashMap<>();
   private final List<LoadedPlugin> loaded = new CopyOnWriteArrayList<>();
   private final List<FailedPlugin> failed = new CopyOnWriteArrayList<>();
+  /** Each jar as it was when last tried, loaded or not: a jar is tried again only once it changes. */
+  private final Map<String, Stamp> tried = new ConcurrentHashMap<>();
+  private final List<Function<PluginChange, Future<Void>>> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean scanning = new AtomicBoolean();
+  private volatile Vertx vertx;
+  private volatile long watchTimer = -1;
 
   private PluginHost(Path folder) {
     this.folder = folder;
@@ -63,6 +78,43 @@ public final class PluginHost {
     return new TreeSet<>(providers.keySet());
   }
 
+  public Optional<FaultStrategy> faultStrategy(String id) {
+    return Optional.ofNullable(faultStrategies.get(id));
+  }
+
+  public Collection<FaultStrategy> faultStrategies() {
+    return List.copyOf(faultStrategies.values());
+  }
+
+  /**
+   * Tells {@code listener} when plugins come or go, on an event loop. Before a plugin is unloaded
+   * its fault strategies are already gone (its providers only after), and the plugin is unloaded
+   * once every listener's future completes: a listener stops or rebuilds the proxies using it.
+   */
+  public void onChange(Function<PluginChange, Future<Void>> listener) {
+    listeners.add(listener);
+  }
+
+  /** Looks at the plugins folder every {@code intervalMillis} for jars dropped in, replaced or removed. */
+  public void watch(Vertx vertx, long intervalMillis) {
+    this.vertx = vertx;
+    watchTimer = vertx.setPeriodic(intervalMillis, id -> rescan());
+  }
+
+  /** Loads new jars and unloads removed ones now; a scan already running makes this a no-op. */
+  public Future<Void> rescan() {
+    if (vertx == null || !scanning.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(this::changes)
+        .compose(changes -> unload(changes.gone()).compose(v -> load(changes.fresh())))
+        .onFailure(e -> LOG.error("Rescanning the plugins folder {} failed", folder.toAbsolutePath(), e))
+        .eventually(() -> {
+          scanning.set(false);
+          return Future.succeededFuture();
+        });
+  }
+
   public List<LoadedPlugin> loaded() {
     return List.copyOf(loaded);
   }
@@ -83,7 +135,16 @@ public final class PluginHost {
         .put("failed", failures);
   }
 
+  /** Stops looking at the plugins folder. */
+  public void unwatch() {
+    if (watchTimer >= 0) {
+      vertx.cancelTimer(watchTimer);
+      watchTimer = -1;
+    }
+  }
+
   public void stop() {
+    unwatch();
     manager.stopPlugins();
     manager.unloadPlugins();
   }
@@ -96,9 +157,97 @@ public final class PluginHost {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the plugins folder " + folder.toAbsolutePath(), e);
     }
-    jars.forEach(this::load);
-    LOG.info("Plugins from {}: {} loaded, {} failed; providers: {}",
-        folder.toAbsolutePath(), loaded.size(), failed.size(), providerIds());
+    jars.forEach(this::tryJar);
+    LOG.info("Plugins from {}: {} loaded, {} failed; providers: {}; fault strategies: {}",
+        folder.toAbsolutePath(), loaded.size(), failed.size(), providerIds(), new TreeSet<>(faultStrategies.keySet()));
+  }
+
+  /** What changed in the folder since the last look: plugins whose jar went or changed, and jars to try. */
+  private Changes changes() {
+    Map<String, Stamp> present = new LinkedHashMap<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted()
+          .forEach(jar -> Stamp.of(jar).ifPresent(stamp -> present.put(jar.getFileName().toString(), stamp)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the plugins folder " + folder.toAbsolutePath(), e);
+    }
+    List<LoadedPlugin> gone = loaded.stream()
+        .filter(p -> !Objects.equals(tried.get(p.file()), present.get(p.file())))
+        .toList();
+    List<Path> fresh = new ArrayList<>();
+    present.forEach((file, stamp) -> {
+      if (!stamp.equals(tried.get(file))) {
+        fresh.add(folder.resolve(file));
+      }
+    });
+    failed.removeIf(f -> !Objects.equals(tried.get(f.file()), present.get(f.file())));
+    tried.keySet().retainAll(present.keySet());
+    return new Changes(gone, fresh);
+  }
+
+  private Future<Void> unload(List<LoadedPlugin> gone) {
+    Future<Void> chain = Future.succeededFuture();
+    for (LoadedPlugin plugin : gone) {
+      chain = chain.compose(v -> unload(plugin));
+    }
+    return chain;
+  }
+
+  private Future<Void> unload(LoadedPlugin plugin) {
+    LOG.info("Plugin jar {} was removed or replaced: unloading plugin {}", plugin.file(), plugin.id());
+    plugin.faultStrategyIds().forEach(faultStrategies::remove);
+    return tell(new PluginChange(false, plugin.providerIds(), plugin.faultStrategyIds()))
+        .compose(v -> {
+          plugin.providerIds().forEach(providers::remove);
+          loaded.remove(plugin);
+          return vertx.executeBlocking(() -> {
+            unloadQuietly(plugin.id());
+            return null;
+          });
+        });
+  }
+
+  private Future<Void> load(List<Path> jars) {
+    if (jars.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int before = loaded.size();
+    return vertx.executeBlocking(() -> {
+      jars.forEach(this::tryJar);
+      return List.copyOf(loaded.subList(before, loaded.size()));
+    }).compose(added -> {
+      Set<String> providerIds = new LinkedHashSet<>();
+      Set<String> strategyIds = new LinkedHashSet<>();
+      added.forEach(p -> {
+        LOG.info("Plugin jar {} dropped in: loaded plugin {} ({})", p.file(), p.id(), p.extensions());
+        providerIds.addAll(p.providerIds());
+        strategyIds.addAll(p.faultStrategyIds());
+      });
+      return added.isEmpty() ? Future.succeededFuture() : tell(new PluginChange(true, providerIds, strategyIds));
+    });
+  }
+
+  /** Every listener, in turn; one that fails is logged and the others still run. */
+  private Future<Void> tell(PluginChange change) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Function<PluginChange, Future<Void>> listener : listeners) {
+      chain = chain.compose(v -> {
+        try {
+          return listener.apply(change);
+        } catch (RuntimeException e) {
+          return Future.failedFuture(e);
+        }
+      }).recover(e -> {
+        LOG.error("A plugin-change listener failed on {}", change, e);
+        return Future.succeededFuture();
+      });
+    }
+    return chain;
+  }
+
+  private void tryJar(Path jar) {
+    Stamp.of(jar).ifPresent(stamp -> tried.put(jar.getFileName().toString(), stamp));
+    load(jar);
   }
 
   private void createFolderIfMissing() {
@@ -161,6 +310,7 @@ public final class PluginHost {
       throw new PluginFailure("no extensions found (is META-INF/extensions.idx in the jar?)");
     }
     Map<String, Provider> found = new LinkedHashMap<>();
+    Map<String, FaultStrategy> foundStrategies = new LinkedHashMap<>();
     List<String> described = new ArrayList<>();
     for (String name : names) {
       Object extension = instantiate(plugin, name);
@@ -169,12 +319,19 @@ public final class PluginHost {
           throw new PluginFailure("provider id '" + provider.id() + "' is already taken by another plugin");
         }
         found.put(provider.id(), provider);
-        described.add("provider:" + provider.id());
+        described.add(LoadedPlugin.PROVIDER + provider.id());
+      } else if (extension instanceof FaultStrategy strategy) {
+        if (faultStrategies.containsKey(strategy.id()) || foundStrategies.containsKey(strategy.id())) {
+          throw new PluginFailure("fault strategy id '" + strategy.id() + "' is already taken by another plugin");
+        }
+        foundStrategies.put(strategy.id(), strategy);
+        described.add(LoadedPlugin.FAULT + strategy.id());
       } else {
         throw new PluginFailure("extension " + name + " implements no Faultline extension point");
       }
     }
     providers.putAll(found);
+    faultStrategies.putAll(foundStrategies);
     return described;
   }
 
@@ -213,12 +370,29 @@ public final class PluginHost {
     return text.toString();
   }
 
-  /** A plugin that loaded, and what it adds. */
+  /** A plugin that loaded, and what it adds ({@code provider:<id>}, {@code fault:<id>}). */
   public record LoadedPlugin(String id, String version, String provider, String description, String file,
                              List<String> extensions) {
+    static final String PROVIDER = "provider:";
+    static final String FAULT = "fault:";
+
     LoadedPlugin(PluginWrapper plugin, String file, List<String> extensions) {
       this(plugin.getPluginId(), plugin.getDescriptor().getVersion(), plugin.getDescriptor().getProvider(),
           plugin.getDescriptor().getPluginDescription(), file, List.copyOf(extensions));
+    }
+
+    Set<String> providerIds() {
+      return ids(PROVIDER);
+    }
+
+    Set<String> faultStrategyIds() {
+      return ids(FAULT);
+    }
+
+    private Set<String> ids(String kind) {
+      Set<String> ids = new LinkedHashSet<>();
+      extensions.stream().filter(e -> e.startsWith(kind)).forEach(e -> ids.add(e.substring(kind.length())));
+      return ids;
     }
 
     JsonObject toJson() {
@@ -229,6 +403,27 @@ public final class PluginHost {
 
   /** A jar that was skipped, and why. */
   public record FailedPlugin(String file, String reason) {
+  }
+
+  /**
+   * Plugins came ({@code added}) or are going: the ids of the providers and fault strategies
+   * they add or take away.
+   */
+  public record PluginChange(boolean added, Set<String> providers, Set<String> faultStrategies) {
+  }
+
+  private record Changes(List<LoadedPlugin> gone, List<Path> fresh) {
+  }
+
+  /** A jar's size and modification time: when either moves, the jar is new content. */
+  private record Stamp(long size, long modifiedMillis) {
+    static Optional<Stamp> of(Path jar) {
+      try {
+        return Optional.of(new Stamp(Files.size(jar), Files.getLastModifiedTime(jar).toMillis()));
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
   }
 
   private static final class PluginFailure extends RuntimeException {

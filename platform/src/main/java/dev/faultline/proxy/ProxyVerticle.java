@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One running proxy (or one event loop's share of it): binds the proxy's port and runs each
  * request through the pipeline
- * {@code body limit → JSON validation → API-key check → interceptors → provider → relay},
+ * {@code accept checks → body limit → JSON validation → API-key check → interceptors → provider → relay},
  * then tells the {@link ExchangeListener} how it went.
  */
 public final class ProxyVerticle extends VerticleBase {
@@ -31,12 +31,28 @@ public final class ProxyVerticle extends VerticleBase {
   private volatile Route route;
   private HttpServer server;
 
-  /** A proxy's settings with the provider session and pipeline made from them; swapped as a whole. */
-  private record Route(ProxyDefinition proxy, Provider provider, Pipeline pipeline) {
+  /**
+   * A step that decides on a request as soon as it arrives, before its body is read (the IP
+   * filter): it returns to admit it, or throws {@link ProxyError} to refuse it. An
+   * {@link InterceptorFactory} makes it like any step; the proxy runs it at accept instead of in
+   * the pipeline.
+   */
+  public interface AcceptCheck extends Interceptor {
+
+    void admit(Exchange exchange);
+
+    @Override
+    default Future<ProviderResponse> intercept(Exchange exchange, Chain chain) {
+      return chain.proceed(exchange);
+    }
+  }
+
+  /** A proxy's settings with the provider session, checks and pipeline made from them; swapped as a whole. */
+  private record Route(ProxyDefinition proxy, Provider provider, List<AcceptCheck> checks, Pipeline pipeline) {
   }
 
   ProxyVerticle(ProxyDefinition proxy, Provider provider, ProxyRuntime runtime) {
-    this.route = new Route(proxy, provider, null);
+    this.route = new Route(proxy, provider, List.of(), null);
     this.runtime = runtime;
     this.bodyReader = new BodyReader(runtime.maxBodyBytes());
   }
@@ -80,13 +96,21 @@ public final class ProxyVerticle extends VerticleBase {
     String upstream = proxy.upstream() != null ? proxy.upstream() : provider.defaultUpstream().orElse(null);
     ProviderSession session = provider.open(new SessionContext(vertx, proxy.id(), upstream, proxy.options()));
     List<Interceptor> steps = new ArrayList<>();
+    List<AcceptCheck> checks = new ArrayList<>();
     try {
-      runtime.interceptors().forEach(factory -> factory.create(proxy, provider).ifPresent(steps::add));
+      runtime.interceptors().forEach(factory -> factory.create(proxy, provider)
+          .ifPresent(step -> {
+            if (step instanceof AcceptCheck check) {
+              checks.add(check);
+            } else {
+              steps.add(step);
+            }
+          }));
     } catch (RuntimeException e) {
       session.close();
       throw e;
     }
-    return new Route(proxy, provider, new Pipeline(steps, session));
+    return new Route(proxy, provider, List.copyOf(checks), new Pipeline(steps, session));
   }
 
   private void handle(HttpServerRequest http) {
@@ -97,7 +121,8 @@ public final class ProxyVerticle extends VerticleBase {
         finish(exchange, Exchange.Outcome.ABANDONED);
       }
     });
-    bodyReader.read(http)
+    admit(current, exchange)
+        .compose(v -> bodyReader.read(http))
         .map(body -> {
           exchange.request(RequestParser.parse(http, body, exchange.requestId()));
           if (current.proxy().requireApiKey()) {
@@ -109,6 +134,16 @@ public final class ProxyVerticle extends VerticleBase {
         .recover(error -> error instanceof ConnectionReset ? Future.failedFuture(error)
             : Future.succeededFuture(errorResponse(exchange, error)))
         .onComplete(result -> respond(exchange, result));
+  }
+
+  /** Runs the accept checks; a refused request is answered without reading its body. */
+  private static Future<Void> admit(Route route, Exchange exchange) {
+    try {
+      route.checks().forEach(check -> check.admit(exchange));
+      return Future.succeededFuture();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private void respond(Exchange exchange, AsyncResult<ProviderResponse> result) {

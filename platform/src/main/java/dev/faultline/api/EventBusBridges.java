@@ -1,0 +1,71 @@
+package dev.faultline.api;
+
+import dev.faultline.logs.LogListener;
+import dev.faultline.metrics.MetricsVerticle;
+import dev.faultline.proxy.ProxyManager;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event bus as seen from outside: the monitoring addresses, outbound only. Browsers reach it
+ * through SockJS at {@code /eventbus}; services in any language through the TCP bridge (frames
+ * of a 4-byte big-endian length and a JSON object), when a port is configured. Nothing may be
+ * sent in: every inbound message is refused.
+ */
+public final class EventBusBridges {
+
+  /** What a subscriber may receive. */
+  public static final List<String> OUTBOUND = List.of(LogListener.ADDRESS, MetricsVerticle.ADDRESS,
+      ProxyManager.STATUS_ADDRESS);
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusBridges.class);
+
+  private EventBusBridges() {
+  }
+
+  /** The SockJS bridge at {@code /eventbus/*}. */
+  public static ApiRoutes sockJs(Vertx vertx) {
+    return router -> {
+      SockJSBridgeOptions options = new SockJSBridgeOptions();
+      OUTBOUND.forEach(address -> options.addOutboundPermitted(new PermittedOptions().setAddress(address)));
+      router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options));
+    };
+  }
+
+  /** The TCP bridge on {@code host:port}; closed when the verticle is undeployed. */
+  public static final class TcpBridgeVerticle extends VerticleBase {
+
+    private final String host;
+    private final int port;
+    private TcpEventBusBridge bridge;
+
+    public TcpBridgeVerticle(String host, int port) {
+      this.host = host;
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      BridgeOptions options = new BridgeOptions();
+      OUTBOUND.forEach(address -> options.addOutboundPermitted(new PermittedOptions().setAddress(address)));
+      bridge = TcpEventBusBridge.create(vertx, options);
+      return bridge.listen(port, host).onSuccess(b ->
+        LOG.info("TCP event-bus bridge on {}:{} (outbound: {})", host, port, String.join(", ", OUTBOUND)));
+    }
+
+    @Override
+    public Future<?> stop() {
+      return bridge.close();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.faultline.api;
+
+import dev.faultline.faults.FaultCatalog;
+import dev.faultline.proxy.ProxyManager;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code /api/proxies/:id/faults}: read and replace a proxy's faults (its {@code faults} block),
+ * effective on its next request with no restart; {@code /api/faults/strategies}: the strategies
+ * loaded, with their parameters.
+ */
+public final class FaultRoutes implements ApiRoutes {
+
+  private static final String FAULTS = "faults";
+
+  private final ProxyManager proxies;
+  private final FaultCatalog catalog;
+
+  public FaultRoutes(ProxyManager proxies, FaultCatalog catalog) {
+    this.proxies = proxies;
+    this.catalog = catalog;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/api/faults/strategies").handler(ctx -> Responses.json(ctx, 200, catalog.describe()));
+    router.get("/api/proxies/:id/faults").handler(ctx -> reply(ctx, proxies.get(ctx.pathParam("id"))));
+    router.put("/api/proxies/:id/faults").handler(this::replace);
+  }
+
+  /** Takes an array of entries, or the shorthand object; refused as a whole, naming the field. */
+  private void replace(RoutingContext ctx) {
+    Object body;
+    try {
+      body = ctx.body().buffer() == null ? null : ctx.body().buffer().toJsonValue();
+    } catch (DecodeException e) {
+      Responses.failure(ctx, new Responses.BadRequest(FAULTS, "faults: the body is not JSON: " + e.getMessage()));
+      return;
+    }
+    if (body == null) {
+      Responses.failure(ctx, new Responses.BadRequest(FAULTS, "faults: a JSON array of fault entries is required"));
+      return;
+    }
+    reply(ctx, proxies.update(ctx.pathParam("id"), new JsonObject().put(FAULTS, body)));
+  }
+
+  private static void reply(RoutingContext ctx, Future<JsonObject> proxy) {
+    proxy.onSuccess(view -> Responses.json(ctx, 200, view.getValue(FAULTS)))
+        .onFailure(e -> Responses.failure(ctx, e));
+  }
+}

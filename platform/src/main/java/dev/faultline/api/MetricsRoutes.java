@@ -1,0 +1,57 @@
+package dev.faultline.api;
+
+import dev.faultline.metrics.MetricsVerticle;
+import dev.faultline.metrics.Window;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code GET /api/metrics?proxy=&window=1m|15m|1h} (rolling aggregates as JSON) and
+ * {@code GET /metrics} (totals in Prometheus' text format, for a scraper).
+ */
+public final class MetricsRoutes implements ApiRoutes {
+
+  private static final Set<String> PARAMS = Set.of("proxy", "window");
+  private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final Vertx vertx;
+
+  public MetricsRoutes(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/api/metrics").handler(this::metrics);
+    router.get("/metrics").handler(ctx -> MetricsVerticle.prometheus(vertx)
+        .onSuccess(text -> ctx.response().putHeader("content-type", PROMETHEUS_TYPE).end(text))
+        .onFailure(e -> Responses.failure(ctx, e)));
+  }
+
+  private void metrics(RoutingContext ctx) {
+    for (String name : ctx.queryParams().names()) {
+      if (!PARAMS.contains(name)) {
+        Responses.failure(ctx, new Responses.BadRequest(name, name + ": unknown parameter; this endpoint takes proxy, "
+            + "window"));
+        return;
+      }
+    }
+    String proxy = first(ctx.queryParam("proxy"));
+    String label = first(ctx.queryParam("window"));
+    Window window = label == null ? Window.ONE_MINUTE : Window.parse(label).orElse(null);
+    if (window == null) {
+      Responses.failure(ctx, new Responses.BadRequest("window", "window: must be 1m, 15m or 1h, got \"" + label + "\""));
+      return;
+    }
+    MetricsVerticle.snapshot(vertx, proxy, window)
+        .onSuccess(snapshot -> Responses.json(ctx, 200, snapshot))
+        .onFailure(e -> Responses.failure(ctx, e));
+  }
+
+  private static String first(List<String> values) {
+    return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0).trim();
+  }
+}

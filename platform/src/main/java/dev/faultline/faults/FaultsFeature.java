@@ -1,0 +1,92 @@
+package dev.faultline.faults;
+
+import dev.faultline.plugins.PluginHost;
+import dev.faultline.proxy.Interceptor;
+import dev.faultline.proxy.InterceptorFactory;
+import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.ProxyDefinition;
+import dev.faultline.proxy.ProxyManager;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Failure simulation, as the composition root plugs it in: the {@code faults} and
+ * {@code fault_options} blocks, the faults step (first in the pipeline), the upstream-timeout
+ * step (last), and the reaction to fault plugins coming and going.
+ */
+public final class FaultsFeature {
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final FaultCatalog catalog;
+  /** Each proxy's faults, kept across interceptor rebuilds so their state (limiters, counters) lives on. */
+  private final Map<String, ProxyFaults> byProxy = new ConcurrentHashMap<>();
+
+  public FaultsFeature(Vertx vertx, PluginHost plugins) {
+    this(vertx, plugins, Clock.systemUTC());
+  }
+
+  /** @param clock the time faults and schedules read */
+  public FaultsFeature(Vertx vertx, PluginHost plugins, Clock clock) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.catalog = new FaultCatalog(plugins);
+  }
+
+  public FaultCatalog catalog() {
+    return catalog;
+  }
+
+  public List<ProxyBlock> blocks() {
+    return List.of(new FaultsBlock(catalog, clock), new FaultOptions.Block());
+  }
+
+  /** The faults step: first in the pipeline, so a faulted request reaches neither cache nor upstream. */
+  public InterceptorFactory faults() {
+    return (proxy, provider) -> {
+      ProxyFaults faults = faultsOf(proxy);
+      return faults.isEmpty() ? Optional.empty() : Optional.<Interceptor>of(new FaultInterceptor(faults, vertx));
+    };
+  }
+
+  /** The upstream-timeout step: last in the pipeline, around the provider call alone. */
+  public InterceptorFactory upstreamTimeout() {
+    return (proxy, provider) -> Optional.of(new UpstreamTimeoutInterceptor(faultsOf(proxy), vertx));
+  }
+
+  /**
+   * Fault strategies were loaded or unloaded: proxies whose faults name one of them are rebuilt,
+   * so they start using a new one and stop using (and holding) a removed one.
+   */
+  public Future<Void> strategiesChanged(Set<String> strategies, ProxyManager proxies) {
+    if (strategies.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    byProxy.values().removeIf(faults -> faults.uses(strategies));
+    return proxies.list().compose(all -> Future.all(all.stream()
+            .map(JsonObject.class::cast)
+            .filter(proxy -> "running".equals(proxy.getString("status")) && names(proxy, strategies))
+            .map(proxy -> proxies.update(proxy.getString("id"), new JsonObject()).otherwiseEmpty())
+            .toList()))
+        .mapEmpty();
+  }
+
+  private ProxyFaults faultsOf(ProxyDefinition proxy) {
+    return byProxy.compute(proxy.id(), (id, built) -> built != null && built.builtFrom(proxy) ? built
+        : new ProxyFaults(proxy, catalog, vertx, clock));
+  }
+
+  private static boolean names(JsonObject proxy, Set<String> strategies) {
+    Object faults = proxy.getValue(FaultEntries.FIELD);
+    return faults instanceof JsonArray entries && entries.stream()
+        .anyMatch(e -> e instanceof JsonObject entry && strategies.contains(entry.getString("strategy")));
+  }
+}

@@ -1,0 +1,200 @@
+package dev.faultline.faults;
+
+import dev.faultline.plugin.api.Fault;
+import dev.faultline.plugin.api.FaultContext;
+import dev.faultline.plugin.api.FaultDecision;
+import dev.faultline.plugin.api.FaultRequest;
+import dev.faultline.plugin.api.FaultStrategy;
+import dev.faultline.plugin.api.ProxyRequest;
+import dev.faultline.proxy.Exchange;
+import dev.faultline.proxy.ProxyDefinition;
+import dev.faultline.proxy.ProxyException;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxy's faults, built from its settings: the faults the strategies made, the request
+ * counter their schedules and seed use, and the upstream timeout. Shared by every event loop of
+ * the proxy (the strategies' state must outlive an interceptor rebuild), and rebuilt only when
+ * the faults or their options change.
+ */
+final class ProxyFaults {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyFaults.class);
+  /** Distinct override headers whose faults are kept (their state, e.g. a limiter's, lives on). */
+  private static final int MAX_OVERRIDES = 64;
+
+  /** One entry with the fault its strategy made; {@code fault} is null for the upstream timeout. */
+  record Rule(FaultEntry entry, Fault fault) {
+  }
+
+  private final String proxyId;
+  private final String settings;
+  private final Set<String> strategies;
+  private final FaultCatalog catalog;
+  private final FaultContext context;
+  private final Clock clock;
+  private final long seed;
+  private final boolean headerOverride;
+  private final List<Rule> rules;
+  private final AtomicLong requests = new AtomicLong();
+  private final Map<String, List<Rule>> overrides = new ConcurrentHashMap<>();
+
+  ProxyFaults(ProxyDefinition proxy, FaultCatalog catalog, Vertx vertx, Clock clock) {
+    this.proxyId = proxy.id();
+    this.settings = settingsOf(proxy);
+    this.catalog = catalog;
+    this.clock = clock;
+    this.context = new Context(vertx, proxy.id());
+    FaultOptions options = FaultOptions.from(proxy.block(FaultOptions.NAME));
+    this.seed = options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong();
+    this.headerOverride = options.headerOverride();
+    JsonArray stored = proxy.block(FaultEntries.FIELD) instanceof JsonArray a ? a : new JsonArray();
+    this.strategies = new LinkedHashSet<>();
+    stored.forEach(e -> {
+      if (e instanceof JsonObject entry && entry.getValue("strategy") instanceof String id) {
+        strategies.add(id);
+      }
+    });
+    this.rules = build(stored);
+  }
+
+  /** Whether {@code proxy} has the settings these faults were built from. */
+  boolean builtFrom(ProxyDefinition proxy) {
+    return settings.equals(settingsOf(proxy));
+  }
+
+  /** Whether an entry names one of {@code ids} (loaded or not). */
+  boolean uses(Set<String> ids) {
+    return strategies.stream().anyMatch(ids::contains);
+  }
+
+  boolean isEmpty() {
+    return rules.isEmpty() && !headerOverride;
+  }
+
+  /** Asks the faults that apply to this request; throws a 400 ProxyError for a bad override header. */
+  FaultPlan plan(Exchange exchange) {
+    long index = requests.getAndIncrement();
+    FaultPlan plan = new FaultPlan();
+    List<Rule> active = override(exchange).orElse(rules);
+    if (active.isEmpty()) {
+      return plan;
+    }
+    FaultRequest request = request(exchange, index);
+    Instant now = clock.instant();
+    for (Rule rule : active) {
+      FaultEntry entry = rule.entry();
+      if (rule.fault() == null || entry.schedule() != null && !entry.schedule().active(now, index)) {
+        continue;
+      }
+      if (entry.rate() < 1 && request.random().nextDouble() >= entry.rate()) {
+        continue;
+      }
+      FaultDecision decision;
+      try {
+        decision = rule.fault().decide(request);
+      } catch (RuntimeException | LinkageError e) {
+        LOG.error("Fault '{}' of proxy {} failed; request {} is served without it", entry.strategy(), proxyId,
+            exchange.requestId(), e);
+        continue;
+      }
+      if (decision != null && plan.add(entry.strategy(), decision)) {
+        break;
+      }
+    }
+    return plan;
+  }
+
+  /** The upstream timeout for this request (an override's, else the proxy's), if any. */
+  Optional<Long> timeoutMillis(Exchange exchange) {
+    return override(exchange).filter(o -> o.stream().anyMatch(r -> r.entry().isUpstreamTimeout()))
+        .orElse(rules).stream()
+        .filter(r -> r.entry().isUpstreamTimeout())
+        .map(r -> r.entry().params().getLong(UpstreamTimeout.MS))
+        .findFirst();
+  }
+
+  /** The faults the request's override header forces, when it has one and this proxy allows it. */
+  private Optional<List<Rule>> override(Exchange exchange) {
+    if (!headerOverride) {
+      return Optional.empty();
+    }
+    return exchange.request().headers().get(FaultOverride.HEADER).map(header -> {
+      List<Rule> known = overrides.get(header);
+      if (known != null) {
+        return known;
+      }
+      List<Rule> built = build(FaultEntries.toJson(FaultOverride.parse(header, catalog, clock.instant())));
+      if (overrides.size() >= MAX_OVERRIDES) {
+        overrides.clear();
+      }
+      overrides.put(header, built);
+      return built;
+    });
+  }
+
+  private FaultRequest request(Exchange exchange, long index) {
+    ProxyRequest request = exchange.request();
+    return FaultRequest.builder()
+        .proxyId(proxyId)
+        .requestId(exchange.requestId())
+        .method(request.method())
+        .path(request.path())
+        .model(request.model())
+        .stream(request.stream())
+        .headers(request.headers())
+        .estimatedTokens(() -> TokenEstimate.of(request.json()))
+        .random(FaultRandom.forRequest(seed, index))
+        .clock(clock)
+        .build();
+  }
+
+  /** The rules of stored entries; an entry that no longer checks, or whose strategy fails, is skipped. */
+  private List<Rule> build(JsonArray entries) {
+    List<Rule> built = new ArrayList<>(entries.size());
+    Instant now = clock.instant();
+    for (int i = 0; i < entries.size(); i++) {
+      try {
+        FaultEntry entry = FaultEntries.entry(entries.getValue(i), FaultEntries.FIELD + "[" + i + "]", catalog, now);
+        built.add(new Rule(entry, entry.isUpstreamTimeout() ? null : create(entry)));
+      } catch (ProxyException e) {
+        LOG.warn("Proxy {}: fault skipped, {}", proxyId, e.getMessage());
+      } catch (RuntimeException | LinkageError e) {
+        LOG.error("Proxy {}: fault {} skipped, its strategy failed to create it", proxyId, entries.getValue(i), e);
+      }
+    }
+    return List.copyOf(built);
+  }
+
+  private Fault create(FaultEntry entry) {
+    FaultStrategy strategy = catalog.find(entry.strategy()).orElseThrow();
+    Fault fault = strategy.create(entry.params(), context);
+    if (fault == null) {
+      throw new IllegalStateException("fault strategy '" + entry.strategy() + "' made no fault");
+    }
+    return fault;
+  }
+
+  private static String settingsOf(ProxyDefinition proxy) {
+    return Json.encode(proxy.block(FaultEntries.FIELD)) + Json.encode(proxy.block(FaultOptions.NAME));
+  }
+
+  private record Context(Vertx vertx, String proxyId) implements FaultContext {
+  }
+}

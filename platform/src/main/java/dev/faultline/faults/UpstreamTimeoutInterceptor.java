@@ -1,0 +1,51 @@
+package dev.faultline.faults;
+
+import dev.faultline.plugin.api.ProviderResponse;
+import dev.faultline.proxy.Exchange;
+import dev.faultline.proxy.Interceptor;
+import dev.faultline.proxy.ProxyError;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.Optional;
+
+/**
+ * The last pipeline step: gives the upstream until the proxy's timeout to answer. At the
+ * deadline the caller gets a provider-shaped 504; an answer that comes later is cancelled at once
+ * (the upstream request is reset), so nobody pays for tokens no one reads.
+ */
+final class UpstreamTimeoutInterceptor implements Interceptor {
+
+  private final ProxyFaults faults;
+  private final Vertx vertx;
+
+  UpstreamTimeoutInterceptor(ProxyFaults faults, Vertx vertx) {
+    this.faults = faults;
+    this.vertx = vertx;
+  }
+
+  @Override
+  public Future<ProviderResponse> intercept(Exchange exchange, Chain chain) {
+    Optional<Long> limit = faults.timeoutMillis(exchange);
+    if (limit.isEmpty()) {
+      return chain.proceed(exchange);
+    }
+    long millis = limit.get();
+    Promise<ProviderResponse> answer = Promise.promise();
+    long timer = vertx.setTimer(millis, id -> {
+      if (!answer.future().isComplete()) {
+        // Marked first: failing the answer sends the error response at once.
+        FaultMark.touched(exchange, UpstreamTimeout.ID);
+        answer.tryFail(new ProxyError(UpstreamTimeout.error(millis)));
+      }
+    });
+    chain.proceed(exchange).onComplete(result -> {
+      vertx.cancelTimer(timer);
+      boolean inTime = result.succeeded() ? answer.tryComplete(result.result()) : answer.tryFail(result.cause());
+      if (!inTime && result.succeeded()) {
+        result.result().cancel().run();
+      }
+    });
+    return answer.future();
+  }
+}

@@ -1,0 +1,197 @@
+package dev.faultline.logs;
+
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.faultline.plugin.api.Cost;
+import dev.faultline.plugin.api.Provider;
+import dev.faultline.plugin.api.ProxyRequest;
+import dev.faultline.plugin.api.Usage;
+import dev.faultline.proxy.Exchange;
+import dev.faultline.proxy.ExchangeListener;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every finished exchange into a log entry, priced, and publishes it on
+ * {@value #ADDRESS} for the log writer, the metrics and any live subscriber. The entry never
+ * holds a header (so never an API key) nor the query string, and holds bodies only when the
+ * proxy's {@code logging.bodies} asks for them.
+ */
+public final class LogListener implements ExchangeListener {
+
+  /**
+   * Where each log entry is published. Consumers in this JVM share one instance per entry:
+   * read it, never change it.
+   */
+  public static final String ADDRESS = "faultline.log";
+  private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(LogEntryCodec.NAME);
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogListener.class);
+
+  /** Where an entry's cost comes from. */
+  static final String PRICE_TABLE = "price_table";
+  static final String PROVIDER = "provider";
+  static final String UNKNOWN_PRICE = "unknown_price";
+  static final String NO_USAGE = "no_usage";
+
+  private final Vertx vertx;
+  private final TokenEstimator estimator;
+  /** Replaced once by {@link #loadPrices}, before any proxy serves. */
+  private volatile PriceTable prices = PriceTable.of(Map.of());
+  /** Each exchange's observer, from the response head to the end; exchanges compare by identity. */
+  private final Map<Exchange, ResponseObserver> observers = new ConcurrentHashMap<>();
+
+  /** Usage and whether it was counted here rather than reported. */
+  private record Measured(Usage usage, boolean estimated) {
+  }
+
+  public LogListener(Vertx vertx) {
+    this.vertx = vertx;
+    this.estimator = new TokenEstimator(vertx);
+    // A Faultline stopped and started again on the same Vert.x registers it anew.
+    vertx.eventBus().unregisterCodec(LogEntryCodec.NAME).registerCodec(new LogEntryCodec());
+  }
+
+  /**
+   * Reads the built-in price table with {@code userFile} (may be null) laid over it, on a worker.
+   * Fails, naming the entry, on a bad file.
+   */
+  public Future<Void> loadPrices(Path userFile) {
+    return vertx.executeBlocking(() -> PriceTable.load(userFile)).onSuccess(table -> prices = table).mapEmpty();
+  }
+
+  @Override
+  public BodyObserver observe(Exchange exchange) {
+    LoggingBlock.Settings settings = LoggingBlock.Settings.of(exchange.proxy());
+    if (!settings.enabled()) {
+      return null;
+    }
+    ProxyRequest request = exchange.request();
+    EncodingType encoding = request != null && request.stream()
+        ? TokenEstimator.encodingFor(request.model()).orElse(null) : null;
+    ResponseObserver observer = new ResponseObserver(exchange.provider(),
+        exchange.http().response().headers().get("content-type"), settings.bodies() ? settings.maxBodyBytes() : 0,
+        encoding, estimator);
+    observers.put(exchange, observer);
+    return observer;
+  }
+
+  @Override
+  public void finished(Exchange exchange) {
+    ResponseObserver observer = observers.remove(exchange);
+    LoggingBlock.Settings settings = LoggingBlock.Settings.of(exchange.proxy());
+    if (!settings.enabled()) {
+      return;
+    }
+    JsonObject entry = describe(exchange, observer, settings);
+    String pricedModel = observer != null && observer.model() != null ? observer.model() : entry.getString("model");
+    boolean cacheHit = "HIT".equals(exchange.cacheStatus());
+    Provider provider = exchange.provider();
+    measure(exchange, observer)
+        .otherwise(error -> {
+          LOG.warn("Could not count the tokens of {}: {}", exchange.requestId(), error.toString());
+          return null;
+        })
+        .onSuccess(measured -> {
+          account(entry, provider, pricedModel, measured, cacheHit);
+          vertx.eventBus().publish(ADDRESS, entry, SHARED);
+        });
+  }
+
+  /** Every field but tokens and cost. */
+  private static JsonObject describe(Exchange exchange, ResponseObserver observer, LoggingBlock.Settings settings) {
+    ProxyRequest request = exchange.request();
+    HttpServerRequest http = exchange.http();
+    String errorType = exchange.errorType() != null ? exchange.errorType()
+        : observer != null && exchange.status() >= 400 ? observer.errorType() : null;
+    JsonObject entry = new JsonObject()
+        .put(LogField.TS.key(), Instant.ofEpochMilli(exchange.startMillis()).toString())
+        .put(LogField.PROXY_ID.key(), exchange.proxy().id())
+        .put(LogField.REQUEST_ID.key(), exchange.requestId())
+        .put(LogField.CLIENT_IP.key(), exchange.clientIp())
+        .put(LogField.METHOD.key(), http.method().name())
+        .put(LogField.PATH.key(), request != null ? request.path() : http.path())
+        .put(LogField.MODEL.key(), request != null ? request.model() : null)
+        .put(LogField.STREAM.key(), request != null && request.stream())
+        .put(LogField.STATUS.key(), exchange.status())
+        .put(LogField.OUTCOME.key(), exchange.outcome().name().toLowerCase(Locale.ROOT))
+        .put(LogField.LATENCY_MS.key(), millis(exchange.latencyMillis()))
+        .put(LogField.TTFB_MS.key(), millis(exchange.timeToFirstByteMillis()))
+        .put(LogField.UPSTREAM_MS.key(), millis(exchange.upstreamMillis()))
+        .put(LogField.CACHE_STATUS.key(), exchange.cacheStatus())
+        .put(LogField.FAULT.key(), exchange.fault())
+        .put(LogField.ERROR_TYPE.key(), errorType)
+        .put(LogField.BYTES_IN.key(), exchange.bytesIn())
+        .put(LogField.BYTES_OUT.key(), exchange.bytesOut());
+    boolean bodies = settings.bodies();
+    entry.put(LogField.REQUEST_BODY.key(), bodies && request != null
+        ? Bodies.prefix(request.body(), settings.maxBodyBytes()) : null);
+    entry.put(LogField.RESPONSE_BODY.key(), bodies && observer != null ? observer.capturedBody() : null);
+    return entry;
+  }
+
+  /** The usage set by a pipeline step, else reported by the upstream, else counted here for a 2xx stream. */
+  private static Future<Measured> measure(Exchange exchange, ResponseObserver observer) {
+    if (exchange.usage() != null) {
+      return Future.succeededFuture(new Measured(exchange.usage(), exchange.usageEstimated()));
+    }
+    Usage reported = observer == null ? null : observer.usage();
+    if (reported != null) {
+      return Future.succeededFuture(new Measured(reported, false));
+    }
+    if (observer != null && observer.canEstimate() && exchange.status() / 100 == 2) {
+      return observer.estimatedUsage(exchange.request().json()).map(usage -> new Measured(usage, true));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Tokens and cost. A cache hit cost nothing; what it would have cost is what it saved. */
+  private void account(JsonObject entry, Provider provider, String model, Measured measured, boolean cacheHit) {
+    Usage usage = measured == null ? null : measured.usage();
+    entry.put(LogField.PROMPT_TOKENS.key(), usage == null ? null : usage.promptTokens())
+        .put(LogField.COMPLETION_TOKENS.key(), usage == null ? null : usage.completionTokens())
+        .put(LogField.TOTAL_TOKENS.key(), usage == null ? null : usage.totalTokens())
+        .put(LogField.CACHED_TOKENS.key(), usage == null ? null : usage.cachedPromptTokens())
+        .put(LogField.USAGE_ESTIMATED.key(), measured != null && measured.estimated());
+    Double cost = null;
+    String source = NO_USAGE;
+    if (usage != null) {
+      Optional<Cost> own = providerCost(provider, model, usage);
+      if (own.isPresent()) {
+        cost = own.get().usd();
+        source = PROVIDER;
+      } else {
+        Optional<PriceTable.Price> price = prices.find(provider.id(), model);
+        cost = price.map(p -> p.cost(usage)).orElse(null);
+        source = price.isPresent() ? PRICE_TABLE : UNKNOWN_PRICE;
+      }
+    }
+    entry.put(LogField.COST_USD.key(), cacheHit && usage != null ? Double.valueOf(0) : cost)
+        .put(LogField.COST_SOURCE.key(), source)
+        .put(LogField.COST_SAVED_USD.key(), cacheHit ? cost : null);
+  }
+
+  private static Optional<Cost> providerCost(Provider provider, String model, Usage usage) {
+    try {
+      return provider.cost(model, usage);
+    } catch (RuntimeException e) {
+      LOG.warn("Provider '{}' failed to price model '{}'; using the price table: {}", provider.id(), model, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** Milliseconds to the microsecond; null for a moment that never came. */
+  private static Double millis(double value) {
+    return value < 0 ? null : Math.round(value * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.faultline.logs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only writer of log rows. Takes entries from {@value LogListener#ADDRESS} into a bounded
+ * queue and inserts them in batches, one transaction each, on a worker thread; while a batch is
+ * written the next one gathers, so a burst costs few transactions. A full queue drops new
+ * entries and counts them; a batch that keeps failing is counted and given up. Either way
+ * nothing waits: a proxy never slows down for its log. Old rows are pruned in the background.
+ */
+public final class LogWriterVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogWriterVerticle.class);
+  private static final int BATCH = 1_000;
+  private static final int ATTEMPTS = 5;
+  private static final long FIRST_RETRY_MS = 100;
+  private static final long PRUNE_EVERY_MS = Duration.ofMinutes(1).toMillis();
+  private static final long FIRST_PRUNE_MS = Duration.ofSeconds(1).toMillis();
+  private static final long STOP_GRACE_MS = 10_000;
+
+  private final Path databaseFile;
+  private final int capacity;
+  private final int retentionDays;
+  private final long retentionRows;
+  private final LogStats stats = new LogStats();
+  private final ArrayDeque<JsonObject> queue = new ArrayDeque<>();
+  private LogSink sink;
+  private MessageConsumer<JsonObject> consumer;
+  private boolean writing;
+  private boolean pruning;
+  private int inFlight;
+  private int attempt;
+  private Promise<Void> drained;
+
+  /**
+   * @param databaseFile  the migrated database file
+   * @param capacity      entries that may wait to be written, the batch being written included
+   * @param retentionDays rows older are pruned; 0 keeps all
+   * @param retentionRows rows beyond the newest this many are pruned; 0 keeps all
+   */
+  public LogWriterVerticle(Path databaseFile, int capacity, int retentionDays, long retentionRows) {
+    this.databaseFile = databaseFile;
+    this.capacity = capacity;
+    this.retentionDays = retentionDays;
+    this.retentionRows = retentionRows;
+  }
+
+  /** Counts of what was written, dropped and failed; safe to read from any thread. */
+  public LogStats stats() {
+    return stats;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.executeBlocking(() -> LogSink.open(databaseFile)).compose(opened -> {
+      sink = opened;
+      consumer = vertx.eventBus().consumer(LogListener.ADDRESS, message -> offer(message.body()));
+      if (retentionDays > 0 || retentionRows > 0) {
+        vertx.setTimer(FIRST_PRUNE_MS, id -> prune());
+        vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
+      }
+      return consumer.completion();
+    });
+  }
+
+  /** Stops taking entries, writes what waits (for a while at most), then closes the connection. */
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister()
+        .compose(v -> {
+          if (!writing && queue.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          drained = Promise.promise();
+          return drained.future().timeout(STOP_GRACE_MS, TimeUnit.MILLISECONDS)
+              .onFailure(e -> LOG.warn("Stopped with {} log entries unwritten", queue.size() + inFlight))
+              .otherwiseEmpty();
+        })
+        .eventually(() -> vertx.executeBlocking(() -> {
+          sink.close();
+          return null;
+        }));
+  }
+
+  private void offer(JsonObject entry) {
+    stats.received.incrementAndGet();
+    if (queue.size() + inFlight >= capacity) {
+      stats.dropped.incrementAndGet();
+      return;
+    }
+    queue.add(entry);
+    stats.pending = queue.size() + inFlight;
+    write();
+  }
+
+  private void write() {
+    if (writing) {
+      return;
+    }
+    if (queue.isEmpty()) {
+      if (drained != null) {
+        drained.tryComplete();
+      }
+      return;
+    }
+    writing = true;
+    List<JsonObject> batch = new ArrayList<>(Math.min(queue.size(), BATCH));
+    while (batch.size() < BATCH && !queue.isEmpty()) {
+      batch.add(queue.poll());
+    }
+    inFlight = batch.size();
+    vertx.executeBlocking(() -> {
+      sink.insert(batch);
+      return null;
+    }).onComplete(result -> {
+      if (result.succeeded()) {
+        written(batch);
+      } else if (++attempt < ATTEMPTS) {
+        retryLater(batch, result.cause());
+        return;
+      } else {
+        givenUp(batch, result.cause());
+      }
+      writing = false;
+      inFlight = 0;
+      stats.pending = queue.size();
+      write();
+    });
+  }
+
+  private void written(List<JsonObject> batch) {
+    stats.written.addAndGet(batch.size());
+    if (stats.failingSince != 0) {
+      LOG.info("Log writes succeed again");
+    }
+    stats.failingSince = 0;
+    attempt = 0;
+  }
+
+  /** Puts the batch back in front and tries again after a doubling pause; the queue fills meanwhile. */
+  private void retryLater(List<JsonObject> batch, Throwable error) {
+    failing(error);
+    for (int i = batch.size() - 1; i >= 0; i--) {
+      queue.addFirst(batch.get(i));
+    }
+    inFlight = 0;
+    vertx.setTimer(FIRST_RETRY_MS << (attempt - 1), id -> {
+      writing = false;
+      write();
+    });
+  }
+
+  private void givenUp(List<JsonObject> batch, Throwable error) {
+    failing(error);
+    stats.failed.addAndGet(batch.size());
+    LOG.error("Gave up writing {} log entries after {} attempts: {}", batch.size(), ATTEMPTS, error.getMessage());
+    attempt = 0;
+  }
+
+  private void failing(Throwable error) {
+    if (stats.failingSince == 0) {
+      stats.failingSince = System.currentTimeMillis();
+      LOG.warn("Log writes fail, retrying: {}", error.getMessage());
+    }
+    stats.lastError = String.valueOf(error.getMessage());
+  }
+
+  /** Deletes what the retention no longer keeps, on the writer's connection, between batches. */
+  private void prune() {
+    if (pruning) {
+      return;
+    }
+    pruning = true;
+    long cutoff = System.currentTimeMillis() - Duration.ofDays(retentionDays).toMillis();
+    vertx.executeBlocking(() -> (retentionDays > 0 ? sink.pruneOlderThan(cutoff) : 0)
+            + (retentionRows > 0 ? sink.pruneBeyond(retentionRows) : 0))
+        .onSuccess(deleted -> {
+          if (deleted > 0) {
+            LOG.info("Pruned {} log entries (retention: {} days, {} rows)", deleted, retentionDays, retentionRows);
+          }
+        })
+        .onFailure(e -> LOG.warn("Pruning the log failed: {}", e.getMessage()))
+        .onComplete(r -> pruning = false);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.faultline.metrics;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Rolling aggregates of the log entries, per proxy and over all proxies: 1m, 15m and 1h
+ * windows, plus totals since start for Prometheus. Time is passed in, so tests control it.
+ * Not thread-safe: lives on the metrics verticle's event loop.
+ */
+final class Metrics {
+
+  /** The scope of all proxies together, in snapshots. */
+  static final String ALL = "*";
+
+  private final Scope all = new Scope();
+  private final Map<String, Scope> proxies = new TreeMap<>();
+
+  /** One scope's windows and totals. */
+  static final class Scope {
+    final Map<Window, RollingWindow> windows = new EnumMap<>(Window.class);
+    final Aggregate total = new Aggregate();
+
+    Scope() {
+      for (Window window : Window.values()) {
+        windows.put(window, new RollingWindow(window));
+      }
+    }
+
+    void add(Sample sample, long now) {
+      windows.values().forEach(w -> w.add(sample, now));
+      total.add(sample);
+    }
+
+    JsonObject summary(long now) {
+      JsonObject summary = new JsonObject();
+      windows.forEach((window, slots) -> summary.put(window.label(),
+          slots.sum(now).summary(window.label(), window.seconds())));
+      return summary;
+    }
+  }
+
+  void record(JsonObject entry, long now) {
+    Sample sample = Sample.of(entry);
+    all.add(sample, now);
+    if (sample.proxyId() != null) {
+      proxies.computeIfAbsent(sample.proxyId(), id -> new Scope()).add(sample, now);
+    }
+  }
+
+  /** One window of one proxy ({@code null}: all proxies); zeros for a proxy never seen. */
+  JsonObject snapshot(String proxyId, Window window, long now) {
+    Scope scope = proxyId == null ? all : proxies.get(proxyId);
+    Aggregate sum = scope == null ? new Aggregate() : scope.windows.get(window).sum(now);
+    return sum.summary(window.label(), window.seconds()).put("proxy_id", proxyId).put("ts", iso(now));
+  }
+
+  /**
+   * What goes out every second: every window of all proxies and of each proxy active in the last
+   * hour.
+   */
+  JsonObject published(long now) {
+    JsonObject perProxy = new JsonObject();
+    proxies.forEach((id, scope) -> {
+      if (scope.windows.get(Window.ONE_HOUR).active(now)) {
+        perProxy.put(id, scope.summary(now));
+      }
+    });
+    return new JsonObject().put("ts", iso(now)).put("overall", all.summary(now)).put("proxies", perProxy);
+  }
+
+  /** Totals since start by proxy id, for Prometheus. */
+  Map<String, Aggregate> totals() {
+    Map<String, Aggregate> totals = new LinkedHashMap<>();
+    proxies.forEach((id, scope) -> totals.put(id, scope.total));
+    return totals;
+  }
+
+  /** The live slots of every scope, by scope ({@value #ALL} or a proxy id). */
+  Map<String, JsonObject> save(long now) {
+    Map<String, JsonObject> saved = new LinkedHashMap<>();
+    saved.put(ALL, save(all, now));
+    proxies.forEach((id, scope) -> {
+      if (scope.windows.get(Window.ONE_HOUR).active(now)) {
+        saved.put(id, save(scope, now));
+      }
+    });
+    return saved;
+  }
+
+  /** Puts a scope's saved slots back; those that have left their window since are skipped. */
+  void restore(String scopeId, JsonObject saved, long now) {
+    Scope scope = ALL.equals(scopeId) ? all : proxies.computeIfAbsent(scopeId, id -> new Scope());
+    scope.windows.forEach((window, slots) -> {
+      if (saved.getValue(window.label()) instanceof JsonArray array) {
+        slots.restore(array, now);
+      }
+    });
+  }
+
+  private static JsonObject save(Scope scope, long now) {
+    JsonObject json = new JsonObject();
+    scope.windows.forEach((window, slots) -> json.put(window.label(), slots.toJson(now)));
+    return json;
+  }
+
+  private static String iso(long now) {
+    return Instant.ofEpochMilli(now).toString();
+  }
+}

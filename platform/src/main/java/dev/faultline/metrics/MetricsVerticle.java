@@ -1,0 +1,91 @@
+package dev.faultline.metrics;
+
+import dev.faultline.logs.LogListener;
+import dev.faultline.logs.LogStats;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the rolling metrics from the log entries on {@value LogListener#ADDRESS}, publishes them
+ * on {@value #ADDRESS} every second, answers the admin API's questions, and saves its windows
+ * every few seconds and at stop so that a restart does not zero them.
+ */
+public final class MetricsVerticle extends VerticleBase {
+
+  /** Where the rolling aggregates are published every second. */
+  public static final String ADDRESS = "faultline.metrics";
+  /** Local request/reply: one window of one scope ({@code {"proxy_id", "window"}}). */
+  private static final String SNAPSHOT = "faultline.internal.metrics.snapshot";
+  /** Local request/reply: the Prometheus text. */
+  private static final String PROMETHEUS = "faultline.internal.metrics.prometheus";
+  private static final long PUBLISH_EVERY_MS = 1_000;
+  private static final long SAVE_EVERY_MS = 10_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsVerticle.class);
+
+  private final MetricsStore store;
+  private final LogStats logStats;
+  private final Clock clock;
+  private final Metrics metrics = new Metrics();
+
+  /** @param clock the time windows are measured by; tests pass one they control */
+  public MetricsVerticle(MetricsStore store, LogStats logStats, Clock clock) {
+    this.store = store;
+    this.logStats = logStats;
+    this.clock = clock;
+  }
+
+  /** One window of one proxy ({@code null}: all proxies), asked of the running metrics verticle. */
+  public static Future<JsonObject> snapshot(Vertx vertx, String proxyId, Window window) {
+    return vertx.eventBus().<JsonObject>request(SNAPSHOT, new JsonObject().put("proxy_id", proxyId)
+        .put("window", window.label())).map(reply -> reply.body());
+  }
+
+  /** The Prometheus text of the running metrics verticle. */
+  public static Future<String> prometheus(Vertx vertx) {
+    return vertx.eventBus().<String>request(PROMETHEUS, null).map(reply -> reply.body());
+  }
+
+  @Override
+  public Future<?> start() {
+    return store.load()
+        .onSuccess(saved -> saved.forEach((scope, data) -> metrics.restore(scope, data, clock.millis())))
+        .onFailure(e -> LOG.warn("Could not restore the saved metrics; the windows start empty: {}", e.getMessage()))
+        .otherwiseEmpty()
+        .compose(v -> {
+          MessageConsumer<JsonObject> entries = vertx.eventBus().consumer(LogListener.ADDRESS, message ->
+              metrics.record(message.body(), clock.millis()));
+          vertx.eventBus().<JsonObject>localConsumer(SNAPSHOT, message -> message.reply(metrics.snapshot(
+              message.body().getString("proxy_id"), Window.parse(message.body().getString("window")).orElseThrow(),
+              clock.millis())));
+          vertx.eventBus().localConsumer(PROMETHEUS, message ->
+              message.reply(PrometheusText.render(metrics.totals(), logStats)));
+          vertx.setPeriodic(PUBLISH_EVERY_MS, id -> vertx.eventBus().publish(ADDRESS, published()));
+          vertx.setPeriodic(SAVE_EVERY_MS, id -> save());
+          return entries.completion();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return save().otherwiseEmpty();
+  }
+
+  private JsonObject published() {
+    return metrics.published(clock.millis()).put("logs", logStats.toJson());
+  }
+
+  private Future<Void> save() {
+    long now = clock.millis();
+    Map<String, JsonObject> scopes = metrics.save(now);
+    return store.save(scopes, now)
+        .onFailure(e -> LOG.warn("Could not save the metrics: {}", e.getMessage()));
+  }
+}

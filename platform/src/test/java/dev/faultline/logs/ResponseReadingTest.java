@@ -1,0 +1,67 @@
+package dev.faultline.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reading bodies as they stream past, whatever the chunking: SSE events and the members of a large JSON answer. */
+class ResponseReadingTest {
+
+  @Test
+  void sseEventsComeOutWholeHoweverTheBytesAreCut() {
+    String stream = "data: {\"a\":\"é😀\"}\n\n: a comment\n\nevent: x\r\ndata: line one\r\ndata: line two\r\n\r\n"
+        + "id: 7\ndata: [DONE]\n\n";
+    List<String> expected = List.of("{\"a\":\"é😀\"}", "line one\nline two", "[DONE]");
+    byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+    for (int size = 1; size <= bytes.length; size++) {
+      List<String> events = new ArrayList<>();
+      SseEvents reader = new SseEvents(events::add);
+      for (int i = 0; i < bytes.length; i += size) {
+        reader.feed(Buffer.buffer().appendBytes(bytes, i, Math.min(size, bytes.length - i)));
+      }
+      assertEquals(expected, events, "chunks of " + size + " bytes");
+    }
+  }
+
+  @Test
+  void anSseEventOverAMegabyteStopsTheReadingNotTheMemory() {
+    List<String> events = new ArrayList<>();
+    SseEvents reader = new SseEvents(events::add);
+    Buffer big = Buffer.buffer("data: ");
+    for (int i = 0; i < 1100; i++) {
+      big.appendString("x".repeat(1024));
+    }
+    reader.feed(big);
+    reader.feed(Buffer.buffer("\n\ndata: after\n\n"));
+    assertEquals(List.of(), events, "nothing is made of a stream that is not an LLM's");
+  }
+
+  @Test
+  void theMembersALogNeedsAreReadFromAJsonAnswerFedByteByByte() {
+    JsonArray vectors = new JsonArray();
+    for (int i = 0; i < 200; i++) {
+      vectors.add(new JsonObject().put("embedding", new JsonArray().add(0.1).add(-0.2)).put("usage", "not this one"));
+    }
+    JsonObject body = new JsonObject().put("object", "list").put("data", vectors).put("model", "text-embedding-3-small")
+        .put("error", new JsonObject().put("code", "x").put("nested", new JsonArray().add(new JsonObject().put("a", 1))))
+        .put("usage", new JsonObject().put("prompt_tokens", 8).put("total_tokens", 8)
+            .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 2)));
+    byte[] bytes = body.toBuffer().getBytes();
+    JsonFacts facts = new JsonFacts();
+    for (byte b : bytes) {
+      facts.feed(Buffer.buffer(new byte[] {b}));
+    }
+    assertEquals(new JsonObject().put("usage", body.getJsonObject("usage")).put("error", body.getJsonObject("error"))
+        .put("model", "text-embedding-3-small"), facts.facts(), "only the top-level members, whole");
+
+    JsonFacts notJson = new JsonFacts();
+    notJson.feed(Buffer.buffer("<html>502 Bad Gateway</html>"));
+    assertEquals(new JsonObject(), notJson.facts());
+  }
+}
