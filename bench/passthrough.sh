@@ -15,6 +15,9 @@ THREADS=${THREADS:-2}            # wrk -t
 NGINX_WORKERS=${NGINX_WORKERS:-auto}  # worker_processes of each nginx (auto = one per core)
 JAVA_OPTS=${JAVA_OPTS:-}         # extra JVM flags for Faultline
 KEEP=${KEEP:-0}                  # 1 = keep the work dir (configs, logs, Faultline data)
+# Extra fields for the Faultline proxy, e.g. PROXY_EXTRA='"logging":{"enabled":false}' to measure
+# the bare relay without the per-request log entry.
+PROXY_EXTRA=${PROXY_EXTRA:-}
 HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-90}  # seconds to wait for Faultline /healthz
 TARGETS=${TARGETS:-"a b c"}      # subset to run, e.g. TARGETS="a b" (nginx only, no Faultline)
 
@@ -190,7 +193,7 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_ADMIN/
 done
 
 created=$(curl -s -X POST "http://127.0.0.1:$PORT_ADMIN/api/proxies" -H 'Content-Type: application/json' \
-  -d "{\"name\":\"bench\",\"provider\":\"openai\",\"upstream\":\"http://127.0.0.1:$PORT_A\",\"port\":$PORT_C}")
+  -d "{\"name\":\"bench\",\"provider\":\"openai\",\"upstream\":\"http://127.0.0.1:$PORT_A\",\"port\":$PORT_C${PROXY_EXTRA:+,$PROXY_EXTRA}}")
 grep -q '"status" *: *"running"' <<<"$created" || die "creating the Faultline proxy failed: $created"
 fi
 
