@@ -66,6 +66,13 @@ final class CacheWriter {
 
   /** Stores {@code entry} (replacing any with its key), then holds its proxy to {@code settings}. */
   synchronized void put(CacheEntry entry, CacheSettings settings) {
+    if (closed) {
+      // An answer that ends after the cache stopped cannot be written any more; never lose it silently.
+      counters.apply(entry.proxyId()).storeErrors.increment();
+      LOG.warn("Cache: an answer of proxy {} ended after the cache was stopped; it was served but not stored",
+          entry.proxyId());
+      return;
+    }
     add(batch -> {
       batch.puts.put(entry.key(), CacheStore.row(entry, ++clock));
       batch.limits.put(entry.proxyId(), settings);

@@ -26,7 +26,8 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The response cache of every proxy: entries in SQLite behind an in-memory front bounded by
  * bytes, so a hot hit touches neither the disk nor the database pool. Deployed once, before the
- * proxies; its start loads the installation's key secret, its stop writes what is pending.
+ * proxies, and stopped after them (an answer still arriving is handed over only at its end); its
+ * start loads the installation's key secret, its stop writes what is pending.
  * Thread-safe: every proxy's event loops use it at once.
  */
 public final class ResponseCache extends VerticleBase {

@@ -34,8 +34,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One running Faultline: database, plugins, proxies and admin API, started in that order on a
@@ -52,18 +54,22 @@ public final class Faultline {
   private final PluginHost plugins;
   private final ProxyManager proxies;
   private final int adminPort;
+  private final List<String> deployments;
 
   private Faultline(Vertx vertx, FaultlineConfig config, Database database, PluginHost plugins, ProxyManager proxies,
-                    int adminPort) {
+                    int adminPort, List<String> deployments) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
     this.plugins = plugins;
     this.proxies = proxies;
     this.adminPort = adminPort;
+    this.deployments = deployments;
   }
 
   public static Future<Faultline> start(Vertx vertx, FaultlineConfig config) {
+    // What this Faultline deployed besides its proxies, in start order (stopped in reverse).
+    List<String> deployments = new CopyOnWriteArrayList<>();
     return Database.open(vertx, config.databaseFile())
         .compose(database -> PluginHost.start(vertx, config.pluginsDir())
             .compose(plugins -> {
@@ -102,12 +108,12 @@ public final class Faultline {
               routes.add(new MetricsRoutes(vertx));
               routes.add(EventBusBridges.sockJs(vertx));
               Future<?> monitoringUp = logs.loadPrices(monitoring.pricesFile())
-                  .compose(v -> vertx.deployVerticle(logWriter))
+                  .compose(v -> vertx.deployVerticle(logWriter).onSuccess(deployments::add))
                   .compose(v -> vertx.deployVerticle(new MetricsVerticle(new MetricsStore(database), logWriter.stats(),
-                      Clock.systemUTC())))
+                      Clock.systemUTC())).onSuccess(deployments::add))
                   .compose(v -> monitoring.tcpBridgePort() == null ? Future.succeededFuture()
                       : vertx.deployVerticle(new EventBusBridges.TcpBridgeVerticle(config.host(),
-                          monitoring.tcpBridgePort())));
+                          monitoring.tcpBridgePort())).onSuccess(deployments::add));
 
               // Last: the upstream timeout, around the provider call alone.
               interceptors.add(faults.upstreamTimeout());
@@ -125,8 +131,10 @@ public final class Faultline {
               AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
                   routes);
               // The cache (its key secret, its writer) is up before any proxy can use it.
-              return monitoringUp.compose(m -> vertx.deployVerticle(cache)).compose(c -> vertx.deployVerticle(admin))
-                  .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin.actualPort()));
+              return monitoringUp
+                  .compose(m -> vertx.deployVerticle(cache).onSuccess(deployments::add))
+                  .compose(c -> vertx.deployVerticle(admin).onSuccess(deployments::add))
+                  .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin.actualPort(), deployments));
             }))
         .compose(faultline -> faultline.restoreProxies().map(faultline))
         .onSuccess(faultline -> faultline.plugins.watch(vertx, PLUGIN_RESCAN_MS));
@@ -171,12 +179,28 @@ public final class Faultline {
     return proxies;
   }
 
-  /** Stops every proxy and the admin API, then releases the database and the plugins. */
+  /**
+   * Stops the proxies, then what serves them in reverse start order (the admin API first, the
+   * log writer last so it drains), then releases the database and the plugins. Only what this
+   * Faultline deployed: another one on the same Vert.x is left alone.
+   *
+   * <p>Proxies first, and to the end: a proxy's stop waits (its grace period) until every response
+   * in flight has ended, and a response ends only after its answer was handed to the cache and its
+   * log entry sent, so the cache and the log writer, stopped after, write them. Undeployed all at
+   * once, the cache could close before an answer its caller already had was handed to it: with a
+   * {@code content-length} the caller has the answer at its last byte, before the proxy sees the
+   * upstream's end, and a restart right after the request missed it.
+   */
   public Future<Void> stop() {
     plugins.unwatch();
-    // join, not all: the database closes only once every verticle has stopped (the log writer
-    // and the metrics write on their way out), even if one of them failed to.
-    return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+    List<String> reversed = new ArrayList<>(deployments);
+    Collections.reverse(reversed);
+    Future<Void> chain = proxies.shutdown();
+    for (String id : reversed) {
+      // Each one in turn, whatever the previous did: the database closes only once all are down.
+      chain = chain.transform(v -> vertx.undeploy(id));
+    }
+    return chain
         .transform(v -> database.close())
         .transform(v -> vertx.executeBlocking(() -> {
           plugins.stop();

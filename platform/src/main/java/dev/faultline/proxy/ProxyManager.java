@@ -130,6 +130,11 @@ public final class ProxyManager {
     }));
   }
 
+  /** At shutdown: closes every running proxy's port; what the user asked for stays stored as is. */
+  public Future<Void> shutdown() {
+    return serialized(() -> Future.join(live.values().stream().map(this::undeploy).toList()).mapEmpty());
+  }
+
   /** Makes sure the demo proxy (provider mock) exists and sits on {@code port}. */
   public Future<Void> ensureDemo(int port) {
     if (plugins.provider("mock").isEmpty()) {

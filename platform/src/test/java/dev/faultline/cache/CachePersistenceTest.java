@@ -11,9 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockserver.model.HttpRequest.request;
 import static org.mockserver.model.HttpResponse.response;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
@@ -86,10 +90,53 @@ class CachePersistenceTest {
     fixture = CacheFixture.startAlone(dataDir);
 
     HttpResponse<Buffer> afterRestart = fixture.chat(port, "sk-a", "remember me");
-    assertEquals("HIT", status(afterRestart), "the restored proxy found the stored entry");
+    // On failure, the restored cache's stats say whether the lookup failed or found nothing.
+    assertEquals("HIT", status(afterRestart), () -> "the restored proxy found the stored entry; "
+        + fixture.cache(proxy.getString("id")).encode());
     assertArrayEquals(original.body().getBytes(), afterRestart.body().getBytes());
     assertEquals("MISS", status(fixture.chat(port, "sk-b", "remember me")), "and still told tenants apart");
     assertEquals(2, upstream.retrieveRecordedRequests(request()).length);
+  }
+
+  /**
+   * A stop that begins while an answer is still arriving lets it finish and stores it. The answer
+   * has a content-length, as most do: the caller has it whole at its last byte, which the proxy
+   * forwards before it sees the upstream's end and hands the answer to the cache.
+   */
+  @Test
+  void aStopStoresTheAnswerItLetFinish(Vertx vertx) {
+    String head = "{\"object\":\"chat.completion\",";
+    String tail = "\"text\":\"finished during the stop\"}";
+    Promise<Void> halfSent = Promise.promise();
+    Promise<Void> sendTheRest = Promise.promise();
+    HttpServer slow = await(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      HttpServerResponse response = request.response().putHeader("content-type", "application/json")
+          .putHeader("content-length", String.valueOf(head.length() + tail.length()));
+      response.write(head);
+      halfSent.tryComplete();
+      sendTheRest.future().onComplete(v -> response.end(tail));
+    })).listen(0, "127.0.0.1"));
+    JsonObject proxy = fixture.proxy("openai", "http://127.0.0.1:" + slow.actualPort(), cacheOn());
+    int port = proxy.getInteger("port");
+    Future<HttpResponse<Buffer>> answer = fixture.postAsync(port, CacheFixture.CHAT, "sk-a",
+        CacheFixture.chatBody("slow"));
+    await(halfSent.future());
+
+    Future<Void> stopped = fixture.faultline.stop();
+    fixture = null;
+    // Time enough for the stop to close the cache, had it not waited for the proxy first.
+    await(vertx.timer(200));
+    sendTheRest.complete();
+    HttpResponse<Buffer> original = await(answer);
+    assertEquals("MISS", status(original));
+    assertEquals(head + tail, original.bodyAsString());
+    await(stopped);
+
+    fixture = CacheFixture.startAlone(dataDir);
+    HttpResponse<Buffer> afterRestart = fixture.chat(port, "sk-a", "slow");
+    assertEquals("HIT", status(afterRestart), () -> "stored before the stop completed; "
+        + fixture.cache(proxy.getString("id")).encode());
+    assertEquals(head + tail, afterRestart.bodyAsString());
   }
 
   @Test
