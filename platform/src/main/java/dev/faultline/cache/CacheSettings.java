@@ -1,6 +1,7 @@
 package dev.faultline.cache;
 
 import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.BlockValues;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -66,12 +67,12 @@ public record CacheSettings(boolean enabled, Long ttlSeconds, Long maxEntries, L
       }
     }
     return new CacheSettings(
-        bool(block, "enabled", DEFAULT.enabled),
+        BlockValues.bool(NAME, block, "enabled", DEFAULT.enabled),
         positive(block, "ttl_seconds", MAX_TTL_SECONDS),
         positive(block, "max_entries", Integer.MAX_VALUE),
         positive(block, "max_bytes", Long.MAX_VALUE),
-        bool(block, "cache_nonzero_temperature", DEFAULT.cacheNonzeroTemperature),
-        bool(block, "replay_timing", DEFAULT.replayTiming));
+        BlockValues.bool(NAME, block, "cache_nonzero_temperature", DEFAULT.cacheNonzeroTemperature),
+        BlockValues.bool(NAME, block, "replay_timing", DEFAULT.replayTiming));
   }
 
   JsonObject toJson() {
@@ -92,17 +93,6 @@ public record CacheSettings(boolean enabled, Long ttlSeconds, Long maxEntries, L
   /** Whether an entry stored at {@code createdAt} (epoch ms) no longer answers at {@code now}. */
   boolean expired(long createdAt, long now) {
     return ttlSeconds != null && now - createdAt >= ttlSeconds * 1000;
-  }
-
-  private static boolean bool(JsonObject block, String field, boolean fallback) {
-    Object value = block.getValue(field);
-    if (value == null) {
-      return fallback;
-    }
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    throw ProxyException.invalid(NAME + "." + field, "must be true or false, got " + value);
   }
 
   private static Long positive(JsonObject block, String field, long max) {

@@ -20,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * The response cache of every proxy: entries in SQLite behind an in-memory front bounded by
@@ -39,7 +37,6 @@ public final class ResponseCache extends VerticleBase {
   /** Bookkeeping an entry costs in memory beyond its body, roughly. */
   private static final int ENTRY_OVERHEAD = 512;
   private static final long LOG_EVERY_MS = 10_000;
-  private static final int BUSY_TIMEOUT_MS = 5_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
 
@@ -89,14 +86,8 @@ public final class ResponseCache extends VerticleBase {
    * is one writer, and no other code can leave it inside a transaction of its own.
    */
   static Pool writerPool(Vertx vertx, Path file) {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    config.setBusyTimeout(BUSY_TIMEOUT_MS);
-    config.enforceForeignKeys(true);
-    SQLiteDataSource dataSource = new SQLiteDataSource(config);
-    dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    return JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(1).setName("faultline-cache-writer"));
+    return JDBCPool.pool(vertx, Database.dedicatedDataSource(file),
+        new PoolOptions().setMaxSize(1).setName("faultline-cache-writer"));
   }
 
   /** The cache's pipeline step for each proxy whose {@code cache} block has it enabled. */

@@ -1,6 +1,7 @@
 package dev.faultline.logs;
 
 import io.vertx.core.json.JsonObject;
+import dev.faultline.store.Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +11,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The log writer's own connection to the database file: every write to {@code log_entries}
@@ -24,7 +24,6 @@ import org.sqlite.SQLiteConfig;
  */
 final class LogSink implements AutoCloseable {
 
-  private static final int BUSY_TIMEOUT_MS = 5_000;
   private static final int PRUNE_CHUNK = 5_000;
   private static final LogField[] FIELDS = LogField.values();
   private static final String INSERT = "INSERT INTO log_entries ("
@@ -42,10 +41,7 @@ final class LogSink implements AutoCloseable {
 
   /** Opens the (already migrated) database file. */
   static LogSink open(Path file) throws SQLException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setBusyTimeout(BUSY_TIMEOUT_MS);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    return new LogSink(config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()));
+    return new LogSink(Database.dedicatedDataSource(file).getConnection());
   }
 
   /** Inserts the entries in one transaction: all of them, or none and an exception. */

@@ -2,6 +2,7 @@ package dev.faultline.logs;
 
 import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.ProxyDefinition;
+import dev.faultline.proxy.BlockValues;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -62,18 +63,8 @@ public final class LoggingBlock implements ProxyBlock {
         throw ProxyException.invalid(NAME + "." + field, "unknown setting; logging has " + String.join(", ", FIELDS));
       }
     }
-    return new Settings(bool(block, ENABLED, true), bool(block, BODIES, false), bodyBytes(block)).toJson();
-  }
-
-  private static boolean bool(JsonObject block, String field, boolean fallback) {
-    Object value = block.getValue(field);
-    if (value == null) {
-      return fallback;
-    }
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    throw ProxyException.invalid(NAME + "." + field, "must be true or false, got " + value);
+    return new Settings(BlockValues.bool(NAME, block, ENABLED, true), BlockValues.bool(NAME, block, BODIES, false),
+        bodyBytes(block)).toJson();
   }
 
   private static int bodyBytes(JsonObject block) {

@@ -58,12 +58,26 @@ public final class Database {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data folder for " + file, e);
     }
+    return dedicatedDataSource(file);
+  }
+
+  /**
+   * How every connection to the file is set up, the shared pool's and the single writers' (the
+   * cache's, the log's) alike: WAL so readers never wait for a writer, a busy timeout so writers
+   * queue instead of failing, and NORMAL sync, which WAL makes safe against corruption.
+   */
+  public static SQLiteConfig connectionConfig() {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
     config.enforceForeignKeys(true);
-    SQLiteDataSource dataSource = new SQLiteDataSource(config);
+    return config;
+  }
+
+  /** A data source for a writer that keeps its own connection to the (already migrated) file. */
+  public static SQLiteDataSource dedicatedDataSource(Path file) {
+    SQLiteDataSource dataSource = new SQLiteDataSource(connectionConfig());
     dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     return dataSource;
   }
