@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.pf4j.InvalidPluginDescriptorException;
 import org.pf4j.PluginState;
@@ -285,6 +286,7 @@ public final class PluginHost {
         throw new PluginFailure("did not start (" + state + ")" + (cause == null ? "" : ": " + describe(cause)));
       }
       List<String> extensions = registerExtensions(plugin);
+      preload(jar, plugin.getPluginClassLoader());
       loaded.add(new LoadedPlugin(plugin, file, extensions));
     } catch (Throwable e) {
       String reason = describe(e);
@@ -295,6 +297,29 @@ public final class PluginHost {
   }
 
   /** PF4J reports a file that is not a zip as "No PluginDescriptorFinder": say what is wrong instead. */
+  /**
+   * Loads every class of the jar now, on this worker thread, so that the first request through
+   * a proxy never reads a jar on an event loop. A class that cannot load (an optional
+   * dependency the plugin never uses) is left for the plugin to trip over, if it ever does.
+   */
+  private static void preload(Path jar, ClassLoader loader) {
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      zip.stream()
+          .map(ZipEntry::getName)
+          .filter(name -> name.endsWith(".class") && !name.contains("-") && !name.startsWith("META-INF/"))
+          .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.'))
+          .forEach(name -> {
+            try {
+              Class.forName(name, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+              LOG.debug("Plugin class {} of {} does not load yet: {}", name, jar.getFileName(), e.toString());
+            }
+          });
+    } catch (IOException e) {
+      LOG.debug("Could not preload the classes of {}: {}", jar.getFileName(), e.toString());
+    }
+  }
+
   private static void checkIsZip(Path jar) {
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       // readable: PF4J takes it from here
