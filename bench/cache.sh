@@ -22,138 +22,42 @@ KEEP=${KEEP:-0}                  # 1 = keep the work dir (config, logs, Faultlin
 # without the request log's per-request cost.
 PROXY_EXTRA=${PROXY_EXTRA:-}
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-JAR="$ROOT/dist/faultline.jar"
-
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # ROOT, JAR, log/die and the steps all benchmarks share
 
 # ---------------------------------------------------------------- prerequisites
-missing=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-command -v wrk   >/dev/null 2>&1 || missing+=(wrk)
-command -v curl  >/dev/null 2>&1 || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing with apt-get: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-command -v python3 >/dev/null || die "python3 is required"
-command -v java >/dev/null || die "java (17+) is required"
+require_tools
 if [ ! -f "$JAR" ]; then
   log "dist/faultline.jar missing: building (mvn -B -q package -DskipTests)"
   (cd "$ROOT" && mvn -B -q package -DskipTests) || die "maven build failed"
 fi
 
 # ---------------------------------------------------------------- work dirs + cleanup
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cache-bench.XXXXXX")
-RESULTS=$(mktemp -d "${TMPDIR:-/tmp}/faultline-cache-bench-raw.XXXXXX")
-PIDS=()
+setup_work_dirs faultline-cache-bench faultline-cache-bench-raw   # WORK, RESULTS (raw wrk outputs, kept)
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+save_logs() {  # called on exit: keep the logs next to the raw wrk outputs
   [ -f "$WORK/faultline.log" ] && tail -n 2000 "$WORK/faultline.log" >"$RESULTS/faultline.log"
   [ -f "$WORK/nginx/error.log" ] && cp "$WORK/nginx/error.log" "$RESULTS/nginx-error.log"
-  if [ "$KEEP" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-  log "raw wrk outputs and logs: $RESULTS"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
 
-read -r PORT_A PORT_H PORT_ADMIN < <(python3 - <<'EOF'
-import socket
-socks = []
-for _ in range(3):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-)
+read -r PORT_A PORT_H PORT_ADMIN < <(free_ports 3)
 
 # ---------------------------------------------------------------- payloads
 # The same ~630-byte chat completion as bench/passthrough.sh. No single quotes or '$' (nginx string).
+# The request (REQUEST_JSON) is the one in lib.sh.
 RESPONSE_JSON='{"id":"chatcmpl-BenchFixedResponse0000000001","object":"chat.completion","created":1732600000,"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_bench00001","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the Faultline cache benchmark. This is a fixed chat completion served by nginx, so that only the HTTP hop is measured and no model latency is involved at all, not even once.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":28,"completion_tokens":39,"total_tokens":67,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}}'
-REQUEST_JSON='{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Say hello to the benchmark."}],"temperature":0}'
-
-cat >"$WORK/post.lua" <<EOF
-wrk.method = "POST"
-wrk.body   = '$REQUEST_JSON'
-wrk.headers["Content-Type"]  = "application/json"
-wrk.headers["Authorization"] = "Bearer sk-bench"
-
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.status, e.connect, e.read, e.write, e.timeout))
-end
-EOF
+write_wrk_lua "$WORK/post.lua"
 
 # The same request, told not to use the cache: Faultline's pass-through path.
 sed 's|^wrk.headers\["Authorization"\].*|&\nwrk.headers["Cache-Control"] = "no-store"|' "$WORK/post.lua" >"$WORK/bypass.lua"
 
 # ---------------------------------------------------------------- nginx (a)
-mkdir -p "$WORK/nginx"
-{
-  [ "$(id -u)" -eq 0 ] && echo "user root;"
-  cat <<EOF
-daemon off;
-worker_processes $NGINX_WORKERS;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 75s;
-  client_body_temp_path $WORK/nginx/client_body;
-  proxy_temp_path       $WORK/nginx/proxy;
-  fastcgi_temp_path     $WORK/nginx/fastcgi;
-  uwsgi_temp_path       $WORK/nginx/uwsgi;
-  scgi_temp_path        $WORK/nginx/scgi;
-  server {
-    listen 127.0.0.1:$PORT_A;
-    default_type application/json;
-    location = /v1/chat/completions { return 200 '$RESPONSE_JSON'; }
-    location / { return 404 '{"error":{"message":"bench origin: unknown path","type":"invalid_request_error"}}'; }
-  }
-}
-EOF
-} >"$WORK/nginx/nginx.conf"
-"$NGINX" -t -q -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf" || die "bad nginx config"
-"$NGINX" -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf" &
-PIDS+=($!)
+write_nginx_conf "$WORK/nginx" "$NGINX_WORKERS" "$(origin_server "$PORT_A" "$RESPONSE_JSON")"
+start_nginx "$WORK/nginx"
 
 # ---------------------------------------------------------------- Faultline (h)
-# A snapshot of dist/: a rebuild during the run must not change the jar under the JVM.
-cp -r "$ROOT/dist" "$WORK/dist"
-mkdir -p "$WORK/data"
-log "starting Faultline (admin port $PORT_ADMIN)"
-( cd "$WORK" && FAULTLINE_ADMIN_PORT=$PORT_ADMIN FAULTLINE_DATA_DIR="$WORK/data" FAULTLINE_DEMO_PORT=off \
-    exec java $JAVA_OPTS -jar dist/faultline.jar ) >"$WORK/faultline.log" 2>&1 &
-FL_PID=$!
-PIDS+=($FL_PID)
-
-deadline=$((SECONDS + HEALTH_TIMEOUT))
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_ADMIN/healthz" 2>/dev/null)" = 200 ]; do
-  kill -0 "$FL_PID" 2>/dev/null || { tail -n 30 "$WORK/faultline.log" >&2; die "Faultline exited before /healthz answered"; }
-  [ $SECONDS -lt $deadline ] || { tail -n 30 "$WORK/faultline.log" >&2; die "Faultline /healthz not 200 after ${HEALTH_TIMEOUT}s"; }
-  sleep 0.3
-done
-
-created=$(curl -s -X POST "http://127.0.0.1:$PORT_ADMIN/api/proxies" -H 'Content-Type: application/json' \
-  -d "{\"name\":\"bench-cache\",\"provider\":\"openai\",\"upstream\":\"http://127.0.0.1:$PORT_A\",\"port\":$PORT_H,\"cache\":{\"enabled\":true}${PROXY_EXTRA:+,$PROXY_EXTRA}}")
-grep -q '"status" *: *"running"' <<<"$created" || die "creating the Faultline proxy failed: $created"
+snapshot_dist
+start_faultline "$PORT_ADMIN"
+created=$(create_proxy "{\"name\":\"bench-cache\",\"provider\":\"openai\",\"upstream\":\"http://127.0.0.1:$PORT_A\",\"port\":$PORT_H,\"cache\":{\"enabled\":true}${PROXY_EXTRA:+,$PROXY_EXTRA}}")
 PROXY_ID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$created")
 
 # ---------------------------------------------------------------- verify
@@ -162,14 +66,8 @@ declare -A URL=([a]="http://127.0.0.1:$PORT_A/v1/chat/completions" [h]="http://1
 declare -A LABEL=([a]="direct (a)" [h]="cache hit (h)" [b]="no-store pass-through (b)")
 declare -A SCRIPT=([a]=post.lua [h]=post.lua [b]=bypass.lua)
 for t in a h h; do   # h twice: the first is the miss that fills the cache
-  ok=""
-  for _ in $(seq 50); do
-    code=$(curl -s -D "$WORK/headers-$t" -o "$WORK/verify-$t.json" -w '%{http_code}' -X POST "${URL[$t]}" \
-      -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' -d "$REQUEST_JSON" || true)
-    [ "$code" = 200 ] && { ok=1; break; }
-    sleep 0.2
-  done
-  [ -n "$ok" ] || die "${LABEL[$t]} answered HTTP ${code:-none}"
+  code=$(post_until_200 "${URL[$t]}" -D "$WORK/headers-$t" -o "$WORK/verify-$t.json") \
+    || die "${LABEL[$t]} answered HTTP ${code:-none}"
   cmp -s "$WORK/verify-a.json" "$WORK/verify-$t.json" || die "${LABEL[$t]} did not answer the upstream's bytes"
 done
 grep -qi '^x-faultline-cache: *HIT' "$WORK/headers-h" || die "the proxy's second answer was not a cache HIT: $(cat "$WORK/headers-h")"
@@ -179,20 +77,19 @@ grep -qi '^x-faultline-cache: *BYPASS' "$WORK/headers-b" || die "no-store was no
 log "both targets answer the same $(wc -c <"$WORK/verify-a.json")-byte completion; the proxy's is a cache HIT"
 
 # ---------------------------------------------------------------- measure
-run_wrk() {  # $1 target, $2 seconds, $3 output file
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency -s "$WORK/${SCRIPT[$1]}" "${URL[$1]}" >"$3" 2>&1 \
-    || { cat "$3" >&2; die "wrk failed against ${LABEL[$1]}"; }
+measure() {  # $1 target, $2 seconds, $3 output file
+  run_wrk "$WORK/${SCRIPT[$1]}" "${URL[$1]}" "$2" "$3" "${LABEL[$1]}"
 }
 log "warm-up: ${WARMUP}s nginx, ${JVM_WARMUP}s Faultline"
-[ "$WARMUP" -gt 0 ] && run_wrk a "$WARMUP" "$RESULTS/warmup-a.txt"
-[ "$JVM_WARMUP" -gt 0 ] && run_wrk h "$JVM_WARMUP" "$RESULTS/warmup-h.txt"
+[ "$WARMUP" -gt 0 ] && measure a "$WARMUP" "$RESULTS/warmup-a.txt"
+[ "$JVM_WARMUP" -gt 0 ] && measure h "$JVM_WARMUP" "$RESULTS/warmup-h.txt"
 
 log "$ROUNDS rounds x (a h b), ${DURATION}s each, -c$CONNECTIONS -t$THREADS"
 for r in $(seq "$ROUNDS"); do
   for t in a h b; do
-    run_wrk "$t" "$DURATION" "$RESULTS/round$r-$t.txt"
+    measure "$t" "$DURATION" "$RESULTS/round$r-$t.txt"
     kill -0 "$FL_PID" 2>/dev/null || die "Faultline died during the run"
-    log "round $r ${LABEL[$t]}: $(grep -E 'Requests/sec' "$RESULTS/round$r-$t.txt" | tr -s ' ')"
+    log_round "$r" "${LABEL[$t]}" "$RESULTS/round$r-$t.txt"
   done
 done
 
@@ -202,27 +99,12 @@ curl -s "http://127.0.0.1:$PORT_ADMIN/api/proxies/$PROXY_ID/cache?limit=1" >"$RE
 
 # ---------------------------------------------------------------- report
 echo
-python3 - "$RESULTS" "$ROUNDS" "$CONNECTIONS" "$THREADS" "$DURATION" <<'EOF'
-import json, re, sys, statistics as st
+wrk_python "$RESULTS" "$ROUNDS" "$CONNECTIONS" "$THREADS" "$DURATION" <<'EOF'   # parse, load_rounds, table, med: lib.sh
 results, rounds, conns, threads, dur = sys.argv[1], int(sys.argv[2]), *sys.argv[3:]
-
-def parse(path):
-    line = next(l for l in open(path) if l.startswith("BENCH "))
-    d = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
-    d["rps"] = d["requests"] / (d["duration_us"] / 1e6)
-    d["errors"] = d["non2xx"] + d["connect"] + d["read"] + d["write"] + d["timeout"]
-    return d
-
-runs = {t: [parse(f"{results}/round{r}-{t}.txt") for r in range(1, rounds + 1)] for t in "ahb"}
-med = st.median
+runs = load_rounds(results, rounds, "ahb")
 labels = {"a": "direct to nginx   (a)", "h": "Faultline hit     (h)", "b": "no-store, via (a) (b)"}
 print(f"Cache hits vs a local static upstream, loopback: wrk -t{threads} -c{conns}, {rounds} rounds x {dur}s, medians")
-print(f"{'target':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   per-round req/s")
-for t in "ahb":
-    rs = runs[t]
-    print(f"{labels[t]:<24}{med([x['rps'] for x in rs]):>10.0f}{med([x['p50_us'] for x in rs]) / 1000:>9.3f}"
-          f"{med([x['p99_us'] for x in rs]) / 1000:>9.3f}{sum(x['errors'] for x in rs):>8}   "
-          + " ".join(f"{x['rps']:.0f}" for x in rs))
+table(runs, labels, 24)
 ratio = med([h["rps"] / a["rps"] for h, a in zip(runs["h"], runs["a"])])
 p50 = med([a["p50_us"] / h["p50_us"] for h, a in zip(runs["h"], runs["a"]) if h["p50_us"]])
 stats = json.load(open(f"{results}/cache-stats.json"))["stats"]

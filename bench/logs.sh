@@ -19,51 +19,21 @@ JAVA_OPTS=${JAVA_OPTS:-}         # extra JVM flags for both Java processes
 HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-90}
 KEEP=${KEEP:-0}                  # 1 = keep the work dir
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-JAR="$ROOT/dist/faultline.jar"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # ROOT, JAR, log/die and the steps all benchmarks share
+LOG_TAG=logs-bench
 BENCH_CLASS="$ROOT/platform/target/test-classes/dev/faultline/logs/LogWriterBench.class"
 
-log() { printf '[logs-bench] %s\n' "$*" >&2; }
-die() { printf '[logs-bench] ERROR: %s\n' "$*" >&2; exit 1; }
-
-missing=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing with apt-get: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-command -v python3 >/dev/null || die "python3 is required"
-command -v java >/dev/null || die "java (17+) is required"
+require_tools
 
 if [ ! -f "$JAR" ] || [ ! -f "$BENCH_CLASS" ]; then
   log "building (mvn -B -q install -DskipTests: the jar, and the test classes holding LogWriterBench)"
   (cd "$ROOT" && mvn -B -q install -DskipTests) || die "maven build failed"
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/faultline-logs-bench.XXXXXX")
-PIDS=()
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ "$KEEP" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
+setup_work_dirs faultline-logs-bench   # WORK only: the report is all this benchmark keeps
 
 # A snapshot of what runs: a rebuild by someone else must not change classes under a running JVM.
-cp -r "$ROOT/dist" "$WORK/dist"
+snapshot_dist
 cp -r "$ROOT/platform/target/test-classes" "$WORK/test-classes"
 
 # ------------------------------------------------------------------ 1. the writer
@@ -73,107 +43,46 @@ java $JAVA_OPTS -cp "$WORK/dist/faultline.jar:$WORK/test-classes" dev.faultline.
   || { tail -n 30 "$WORK/writer.log" >&2; die "the writer benchmark failed"; }
 
 # ------------------------------------------------------------------ 2. proxies, logging on and off
-read -r PORT_ORIGIN PORT_ADMIN PORT_ON PORT_OFF < <(python3 - <<'EOF'
-import socket
-socks = []
-for _ in range(4):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-)
+read -r PORT_ORIGIN PORT_ADMIN PORT_ON PORT_OFF < <(free_ports 4)
 
+# The request (REQUEST_JSON) is the one in lib.sh.
 RESPONSE_JSON='{"id":"chatcmpl-BenchFixedResponse0000000001","object":"chat.completion","created":1732600000,"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_bench00001","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the Faultline log benchmark. This is a fixed chat completion served by nginx, so that only the proxy and its logging are measured.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":28,"completion_tokens":31,"total_tokens":59,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}}'
-REQUEST_JSON='{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Say hello to the benchmark."}],"temperature":0}'
 
-mkdir -p "$WORK/nginx"
-{
-  [ "$(id -u)" -eq 0 ] && echo "user root;"
-  cat <<EOF
-daemon off;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  server {
-    listen 127.0.0.1:$PORT_ORIGIN;
-    default_type application/json;
-    location = /v1/chat/completions { return 200 '$RESPONSE_JSON'; }
-  }
-}
-EOF
-} >"$WORK/nginx/nginx.conf"
-"$NGINX" -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf" &
-PIDS+=($!)
+write_nginx_conf "$WORK/nginx" 1 "$(origin_server "$PORT_ORIGIN" "$RESPONSE_JSON")"
+start_nginx "$WORK/nginx"
 
-mkdir -p "$WORK/data"
-log "starting Faultline (admin port $PORT_ADMIN)"
-( cd "$WORK" && FAULTLINE_ADMIN_PORT=$PORT_ADMIN FAULTLINE_DATA_DIR="$WORK/data" FAULTLINE_DEMO_PORT=off \
-    exec java $JAVA_OPTS -jar dist/faultline.jar ) >"$WORK/faultline.log" 2>&1 &
-FL_PID=$!
-PIDS+=($FL_PID)
-deadline=$((SECONDS + HEALTH_TIMEOUT))
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_ADMIN/healthz" 2>/dev/null)" = 200 ]; do
-  kill -0 "$FL_PID" 2>/dev/null || { tail -n 30 "$WORK/faultline.log" >&2; die "Faultline exited"; }
-  [ $SECONDS -lt $deadline ] || die "Faultline /healthz not 200 after ${HEALTH_TIMEOUT}s"
-  sleep 0.3
-done
-
+start_faultline "$PORT_ADMIN"
 create() {  # $1 name, $2 port, $3 logging block
-  local out
-  out=$(curl -s -X POST "http://127.0.0.1:$PORT_ADMIN/api/proxies" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$1\",\"provider\":\"openai\",\"upstream\":\"http://127.0.0.1:$PORT_ORIGIN\",\"port\":$2,\"logging\":$3}")
-  grep -q '"status" *: *"running"' <<<"$out" || die "creating proxy $1 failed: $out"
+  create_proxy "{\"name\":\"$1\",\"provider\":\"openai\",\"upstream\":\"http://127.0.0.1:$PORT_ORIGIN\",\"port\":$2,\"logging\":$3}" >/dev/null
 }
 create logged "$PORT_ON" '{"enabled":true}'
 create quiet "$PORT_OFF" '{"enabled":false}'
 
-cat >"$WORK/post.lua" <<EOF
-wrk.method = "POST"
-wrk.body   = '$REQUEST_JSON'
-wrk.headers["Content-Type"]  = "application/json"
-wrk.headers["Authorization"] = "Bearer sk-bench"
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d errors=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.status + e.connect + e.read + e.write + e.timeout))
-end
-EOF
+write_wrk_lua "$WORK/post.lua"
 declare -A PORT=([on]=$PORT_ON [off]=$PORT_OFF)
-run_wrk() {  # $1 on|off, $2 seconds, $3 output
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency -s "$WORK/post.lua" \
-    "http://127.0.0.1:${PORT[$1]}/v1/chat/completions" >"$3" 2>&1 || { cat "$3" >&2; die "wrk failed"; }
+measure() {  # $1 on|off, $2 seconds, $3 output
+  run_wrk "$WORK/post.lua" "http://127.0.0.1:${PORT[$1]}/v1/chat/completions" "$2" "$3" "logging $1"
 }
 for t in on off; do
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:${PORT[$t]}/v1/chat/completions" \
-    -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' -d "$REQUEST_JSON")
-  [ "$code" = 200 ] || die "proxy (logging $t) answered HTTP $code"
+  code=$(post_until_200 "http://127.0.0.1:${PORT[$t]}/v1/chat/completions" -o /dev/null) \
+    || die "proxy (logging $t) answered HTTP $code"
   log "warm-up ${WARMUP}s, logging $t"
-  run_wrk "$t" "$WARMUP" "$WORK/warmup-$t.txt"
+  measure "$t" "$WARMUP" "$WORK/warmup-$t.txt"
 done
 
 log "$ROUNDS rounds, ${DURATION}s each, -c$CONNECTIONS -t$THREADS, order alternating"
 for r in $(seq "$ROUNDS"); do
   if [ $((r % 2)) -eq 1 ]; then order="on off"; else order="off on"; fi
   for t in $order; do
-    run_wrk "$t" "$DURATION" "$WORK/round$r-$t.txt"
-    log "round $r logging $t: $(grep -E 'Requests/sec' "$WORK/round$r-$t.txt" | tr -s ' ')"
+    measure "$t" "$DURATION" "$WORK/round$r-$t.txt"
+    log_round "$r" "logging $t" "$WORK/round$r-$t.txt"
   done
 done
 sleep 1  # let the writer catch up before reading its counts
 curl -s "http://127.0.0.1:$PORT_ADMIN/healthz" >"$WORK/health.json"
 
 echo
-python3 - "$WORK" "$ROUNDS" "$CONNECTIONS" "$THREADS" "$DURATION" <<'EOF'
-import json, re, statistics as st, sys
+wrk_python "$WORK" "$ROUNDS" "$CONNECTIONS" "$THREADS" "$DURATION" <<'EOF'   # parse, load_rounds, table, med: lib.sh
 work, rounds, conns, threads, dur = sys.argv[1], int(sys.argv[2]), *sys.argv[3:]
 
 writer = [dict(re.findall(r"(\w+)=([\d.]+)", l)) for l in open(f"{work}/writer.txt") if l.startswith("WRITER")]
@@ -184,19 +93,10 @@ print("Log writer into SQLite (rows/s per round; the first round warms the JIT u
 print("  " + "  ".join(f"{r:.0f}" for r in rates) + f"   -> sustained (median after round 1): {sustained:.0f} rows/s"
       f"  target >= 20000  [{'OK' if sustained >= 20000 and not lost else 'MISS'}]" + (f"  LOST {lost}" if lost else ""))
 
-def parse(path):
-    d = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", next(l for l in open(path) if l.startswith("BENCH ")))}
-    d["rps"] = d["requests"] / (d["duration_us"] / 1e6)
-    return d
-runs = {t: [parse(f"{work}/round{r}-{t}.txt") for r in range(1, rounds + 1)] for t in ("on", "off")}
+runs = load_rounds(work, rounds, ("on", "off"))
 print()
 print(f"Proxy throughput, wrk -t{threads} -c{conns}, {rounds} rounds x {dur}s, medians over rounds")
-print(f"{'logging':<10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   per-round req/s")
-for t in ("on", "off"):
-    rs = runs[t]
-    print(f"{t:<10}{st.median([x['rps'] for x in rs]):>10.0f}{st.median([x['p50_us'] for x in rs]) / 1000:>9.3f}"
-          f"{st.median([x['p99_us'] for x in rs]) / 1000:>9.3f}{sum(x['errors'] for x in rs):>8}   "
-          + " ".join(f"{x['rps']:.0f}" for x in rs))
+table(runs, {"on": "on", "off": "off"}, 10, first="logging")
 ratio = st.median([a["rps"] / b["rps"] for a, b in zip(runs["on"], runs["off"])])
 broken = any(x["errors"] for rs in runs.values() for x in rs)
 print(f"on / off (median of per-round ratios): {ratio:.3f}  -> logging costs {(1 - ratio) * 100:.1f}%"
