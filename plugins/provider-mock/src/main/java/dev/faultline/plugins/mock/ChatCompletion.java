@@ -28,13 +28,8 @@ final class ChatCompletion extends Completion {
         Fields.optionalInt(json, "max_completion_tokens", 1, Integer.MAX_VALUE),
         Fields.optionalInt(json, "max_tokens", 1, Integer.MAX_VALUE));
     CompletionParams params = CompletionParams.read(json, model, maxTokens);
-
-    long seed = Hashes.seed(model, messages);
-    List<MockText.Generated> choices = new ArrayList<>(params.n());
-    for (int i = 0; i < params.n(); i++) {
-      choices.add(MockText.generate(Hashes.seed(seed, i), options.completionTokens(), maxTokens));
-    }
-    return new ChatCompletion(id, created, params, choices, TokenCount.chat(messages, json.getValue("tools")));
+    return new ChatCompletion(id, created, params, generate(Hashes.seed(model, messages), params, options),
+        TokenCount.chat(messages, json.getValue("tools")));
   }
 
   private static void checkMessages(JsonArray messages) {
@@ -67,11 +62,7 @@ final class ChatCompletion extends Completion {
           .putNull("logprobs")
           .put("finish_reason", choice.finishReason()));
     }
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "chat.completion")
-        .put("created", created)
-        .put("model", params.model())
+    return envelope("chat.completion")
         .put("choices", list)
         .put("usage", usage())
         .put("service_tier", "default")
@@ -80,11 +71,7 @@ final class ChatCompletion extends Completion {
 
   @Override
   protected JsonObject usage() {
-    int completion = completionTokens();
-    return new JsonObject()
-        .put("prompt_tokens", promptTokens)
-        .put("completion_tokens", completion)
-        .put("total_tokens", promptTokens + completion)
+    return super.usage()
         .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 0).put("audio_tokens", 0))
         .put("completion_tokens_details", new JsonObject()
             .put("reasoning_tokens", 0)
@@ -95,11 +82,7 @@ final class ChatCompletion extends Completion {
 
   @Override
   protected JsonObject chunk(JsonArray choices) {
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "chat.completion.chunk")
-        .put("created", created)
-        .put("model", params.model())
+    return envelope("chat.completion.chunk")
         .put("service_tier", "default")
         .put("system_fingerprint", fingerprint)
         .put("choices", choices);

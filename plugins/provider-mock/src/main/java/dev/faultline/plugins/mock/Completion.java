@@ -21,6 +21,8 @@ abstract class Completion {
   protected final CompletionParams params;
   protected final List<MockText.Generated> choices;
   protected final int promptTokens;
+  /** The longest choice in pieces: how many rounds a stream has. */
+  private final int rounds;
 
   Completion(String id, long created, CompletionParams params, List<MockText.Generated> choices, int promptTokens) {
     this.id = id;
@@ -28,6 +30,16 @@ abstract class Completion {
     this.params = params;
     this.choices = List.copyOf(choices);
     this.promptTokens = promptTokens;
+    this.rounds = choices.stream().mapToInt(MockText.Generated::tokens).max().orElse(0);
+  }
+
+  /** {@code params.n()} answers from one seed, each cut at the caller's {@code max_tokens}. */
+  static List<MockText.Generated> generate(long seed, CompletionParams params, MockOptions options) {
+    List<MockText.Generated> generated = new ArrayList<>(params.n());
+    for (int i = 0; i < params.n(); i++) {
+      generated.add(MockText.generate(Hashes.seed(seed, i), options.completionTokens(), params.maxTokens()));
+    }
+    return generated;
   }
 
   /** The whole answer as one JSON document. */
@@ -42,7 +54,23 @@ abstract class Completion {
   /** The streamed choice that says why a choice stopped. */
   protected abstract JsonObject finishChoice(int index, String reason);
 
-  protected abstract JsonObject usage();
+  /** Token counts as both endpoints report them; chat adds its details. */
+  protected JsonObject usage() {
+    int completion = completionTokens();
+    return new JsonObject()
+        .put("prompt_tokens", promptTokens)
+        .put("completion_tokens", completion)
+        .put("total_tokens", promptTokens + completion);
+  }
+
+  /** The fields every body and chunk starts with: {@code id, object, created, model}. */
+  protected JsonObject envelope(String object) {
+    return new JsonObject()
+        .put("id", id)
+        .put("object", object)
+        .put("created", created)
+        .put("model", params.model());
+  }
 
   /** Chunks sent before the first token; chat announces the assistant role there. */
   protected List<JsonObject> openingChoices() {
@@ -57,9 +85,8 @@ abstract class Completion {
     return choices.stream().mapToInt(MockText.Generated::tokens).sum();
   }
 
-  /** The longest choice in pieces: how many rounds a stream has. */
   int rounds() {
-    return choices.stream().mapToInt(MockText.Generated::tokens).max().orElse(0);
+    return rounds;
   }
 
   List<Buffer> opening() {

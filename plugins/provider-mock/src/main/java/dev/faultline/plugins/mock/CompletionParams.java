@@ -14,7 +14,7 @@ record CompletionParams(String model, int n, Integer maxTokens, boolean stream, 
   static final int MAX_N = 128;
 
   static CompletionParams read(JsonObject json, String model, Integer maxTokens) {
-    int n = orElse(Fields.optionalInt(json, "n", 1, MAX_N), 1);
+    int n = firstOf(Fields.optionalInt(json, "n", 1, MAX_N), 1);
     boolean stream = Fields.optionalBoolean(json, "stream");
     JsonObject streamOptions = Fields.optionalObject(json, "stream_options");
     if (streamOptions != null && !stream) {
@@ -27,9 +27,5 @@ record CompletionParams(String model, int n, Integer maxTokens, boolean stream, 
 
   static Integer firstOf(Integer preferred, Integer fallback) {
     return preferred != null ? preferred : fallback;
-  }
-
-  private static int orElse(Integer value, int fallback) {
-    return value != null ? value : fallback;
   }
 }

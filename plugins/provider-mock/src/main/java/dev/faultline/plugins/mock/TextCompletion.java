@@ -30,10 +30,7 @@ final class TextCompletion extends Completion {
     List<MockText.Generated> choices = new ArrayList<>(prompts.size() * params.n());
     int promptTokens = 0;
     for (Object prompt : prompts) {
-      long seed = Hashes.seed(model, prompt);
-      for (int i = 0; i < params.n(); i++) {
-        choices.add(MockText.generate(Hashes.seed(seed, i), options.completionTokens(), maxTokens));
-      }
+      choices.addAll(generate(Hashes.seed(model, prompt), params, options));
       promptTokens += prompt instanceof JsonArray tokens ? tokens.size() : TokenCount.text((String) prompt);
     }
     return new TextCompletion(id, created, params, choices, promptTokens);
@@ -79,32 +76,14 @@ final class TextCompletion extends Completion {
       MockText.Generated choice = choices.get(i);
       list.add(choice(i, choice.text(), choice.finishReason()));
     }
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "text_completion")
-        .put("created", created)
-        .put("model", params.model())
+    return envelope("text_completion")
         .put("choices", list)
         .put("usage", usage());
   }
 
   @Override
-  protected JsonObject usage() {
-    int completion = completionTokens();
-    return new JsonObject()
-        .put("prompt_tokens", promptTokens)
-        .put("completion_tokens", completion)
-        .put("total_tokens", promptTokens + completion);
-  }
-
-  @Override
   protected JsonObject chunk(JsonArray choices) {
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "text_completion")
-        .put("created", created)
-        .put("model", params.model())
-        .put("choices", choices);
+    return envelope("text_completion").put("choices", choices);
   }
 
   @Override
