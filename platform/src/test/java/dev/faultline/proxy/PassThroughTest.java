@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -178,33 +179,17 @@ class PassThroughTest {
   void upstreamStatusHeadersAndBodyComeBackUnchanged() {
     byte[] body = "{\n  \"id\": \"chatcmpl-1\",\n  \"object\":\"chat.completion\", \"text\": \"é 😀 \\u00e9\"\n}\n"
         .getBytes(StandardCharsets.UTF_8);
-    upstream.when(request()).respond(response().withStatusCode(200)
-        .withHeader("content-type", "application/json")
-        .withHeader("x-request-id", "req_upstream0123456789abcdef")
-        .withHeader("openai-processing-ms", "321")
-        .withHeader("openai-version", "2020-10-01")
-        .withHeader("openai-organization", "org-faultline")
-        .withHeader("x-ratelimit-limit-requests", "10000")
-        .withHeader("x-ratelimit-remaining-requests", "9999")
-        .withHeader("x-ratelimit-remaining-tokens", "199950")
-        .withHeader("x-ratelimit-reset-requests", "6ms")
-        .withBody(body));
-    int port = proxyTo(upstreamUrl(""));
+    HttpResponse<Buffer> answer = relay(200, body, Map.of(
+        "content-type", "application/json",
+        "x-request-id", "req_upstream0123456789abcdef",
+        "openai-processing-ms", "321",
+        "openai-version", "2020-10-01",
+        "openai-organization", "org-faultline",
+        "x-ratelimit-limit-requests", "10000",
+        "x-ratelimit-remaining-requests", "9999",
+        "x-ratelimit-remaining-tokens", "199950",
+        "x-ratelimit-reset-requests", "6ms"));
 
-    HttpResponse<Buffer> answer = await(client.post(port, "127.0.0.1", "/v1/chat/completions")
-        .putHeader("Authorization", "Bearer sk-test").putHeader("content-type", "application/json")
-        .sendBuffer(Buffer.buffer(ODD_BODY)));
-
-    assertEquals(200, answer.statusCode(), answer.bodyAsString());
-    assertHeader(answer, "content-type", "application/json");
-    assertHeader(answer, "x-request-id", "req_upstream0123456789abcdef");
-    assertHeader(answer, "openai-processing-ms", "321");
-    assertHeader(answer, "openai-version", "2020-10-01");
-    assertHeader(answer, "openai-organization", "org-faultline");
-    assertHeader(answer, "x-ratelimit-limit-requests", "10000");
-    assertHeader(answer, "x-ratelimit-remaining-requests", "9999");
-    assertHeader(answer, "x-ratelimit-remaining-tokens", "199950");
-    assertHeader(answer, "x-ratelimit-reset-requests", "6ms");
     assertArrayEquals(body, answer.body().getBytes(), "response body changed: " + answer.bodyAsString());
   }
 
@@ -213,29 +198,15 @@ class PassThroughTest {
     byte[] error = ("{\n    \"error\": {\n        \"message\": \"Rate limit reached for gpt-4o-mini in organization "
         + "org-faultline on requests per min (RPM): Limit 3, Used 3, Requested 1.\",\n        \"type\": \"requests\",\n"
         + "        \"param\": null,\n        \"code\": \"rate_limit_exceeded\"\n    }\n}\n").getBytes(StandardCharsets.UTF_8);
-    upstream.when(request()).respond(response().withStatusCode(429)
-        .withHeader("content-type", "application/json; charset=utf-8")
-        .withHeader("x-request-id", "req_ratelimited")
-        .withHeader("retry-after", "20")
-        .withHeader("retry-after-ms", "20000")
-        .withHeader("x-ratelimit-limit-requests", "3")
-        .withHeader("x-ratelimit-remaining-requests", "0")
-        .withHeader("x-ratelimit-reset-requests", "20s")
-        .withBody(error));
-    int port = proxyTo(upstreamUrl(""));
+    HttpResponse<Buffer> answer = relay(429, error, Map.of(
+        "content-type", "application/json; charset=utf-8",
+        "x-request-id", "req_ratelimited",
+        "retry-after", "20",
+        "retry-after-ms", "20000",
+        "x-ratelimit-limit-requests", "3",
+        "x-ratelimit-remaining-requests", "0",
+        "x-ratelimit-reset-requests", "20s"));
 
-    HttpResponse<Buffer> answer = await(client.post(port, "127.0.0.1", "/v1/chat/completions")
-        .putHeader("Authorization", "Bearer sk-test").putHeader("content-type", "application/json")
-        .sendBuffer(Buffer.buffer(ODD_BODY)));
-
-    assertEquals(429, answer.statusCode(), answer.bodyAsString());
-    assertHeader(answer, "content-type", "application/json; charset=utf-8");
-    assertHeader(answer, "x-request-id", "req_ratelimited");
-    assertHeader(answer, "retry-after", "20");
-    assertHeader(answer, "retry-after-ms", "20000");
-    assertHeader(answer, "x-ratelimit-limit-requests", "3");
-    assertHeader(answer, "x-ratelimit-remaining-requests", "0");
-    assertHeader(answer, "x-ratelimit-reset-requests", "20s");
     assertArrayEquals(error, answer.body().getBytes(), "error body changed: " + answer.bodyAsString());
     assertEquals(1, upstream.retrieveRecordedRequests(request()).length, "a 429 is relayed, not retried");
   }
@@ -367,6 +338,25 @@ class PassThroughTest {
     JsonObject created = await(FaultlineHarness.createProxy(client, faultline, proxy));
     assertEquals("running", created.getString("status"), created.encode());
     return created;
+  }
+
+  /**
+   * Has the upstream answer {@code status}, {@code headers} and {@code body}, sends a chat request
+   * through a new proxy, and checks the status and every header came back as the upstream sent them.
+   */
+  private HttpResponse<Buffer> relay(int status, byte[] body, Map<String, String> headers) {
+    org.mockserver.model.HttpResponse reply = response().withStatusCode(status).withBody(body);
+    headers.forEach(reply::withHeader);
+    upstream.when(request()).respond(reply);
+    int port = proxyTo(upstreamUrl(""));
+
+    HttpResponse<Buffer> answer = await(client.post(port, "127.0.0.1", "/v1/chat/completions")
+        .putHeader("Authorization", "Bearer sk-test").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(ODD_BODY)));
+
+    assertEquals(status, answer.statusCode(), answer.bodyAsString());
+    headers.forEach((name, value) -> assertHeader(answer, name, value));
+    return answer;
   }
 
   private HttpResponse<Buffer> admin(HttpMethod method, String path, JsonObject body) {
