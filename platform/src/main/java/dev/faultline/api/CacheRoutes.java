@@ -101,10 +101,7 @@ public final class CacheRoutes implements ApiRoutes {
   }
 
   private void withProxy(RoutingContext ctx, Function<JsonObject, Future<?>> action) {
-    proxies.get(ctx.pathParam("id"))
-        .compose(action::apply)
-        .onSuccess(value -> Responses.json(ctx, 200, value))
-        .onFailure(e -> Responses.failure(ctx, e));
+    Responses.reply(ctx, 200, proxies.get(ctx.pathParam("id")).compose(action::apply));
   }
 
   private static CacheSettings settings(JsonObject proxy) {

@@ -49,7 +49,6 @@ public final class FaultRoutes implements ApiRoutes {
   }
 
   private static void reply(RoutingContext ctx, Future<JsonObject> proxy) {
-    proxy.onSuccess(view -> Responses.json(ctx, 200, view.getValue(FAULTS)))
-        .onFailure(e -> Responses.failure(ctx, e));
+    Responses.reply(ctx, 200, proxy.map(view -> view.getValue(FAULTS)));
   }
 }

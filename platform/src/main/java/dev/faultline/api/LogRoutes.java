@@ -94,11 +94,9 @@ public final class LogRoutes implements ApiRoutes, HealthRoutes.Section {
       exportTo(ctx, query, format);
       return;
     }
-    store.page(query, limit)
-        .onSuccess(page -> Responses.json(ctx, 200, new JsonObject()
-            .put("entries", new JsonArray(page.entries()))
-            .put("next_cursor", page.next() == null ? null : page.next().toString())))
-        .onFailure(e -> Responses.failure(ctx, e));
+    Responses.reply(ctx, 200, store.page(query, limit).map(page -> new JsonObject()
+        .put("entries", new JsonArray(page.entries()))
+        .put("next_cursor", page.next() == null ? null : page.next().toString())));
   }
 
   private void exportTo(RoutingContext ctx, LogQuery query, LogExport.Format format) {

@@ -46,9 +46,7 @@ public final class MetricsRoutes implements ApiRoutes {
       Responses.failure(ctx, new Responses.BadRequest("window", "window: must be 1m, 15m or 1h, got \"" + label + "\""));
       return;
     }
-    MetricsVerticle.snapshot(vertx, proxy, window)
-        .onSuccess(snapshot -> Responses.json(ctx, 200, snapshot))
-        .onFailure(e -> Responses.failure(ctx, e));
+    Responses.reply(ctx, 200, MetricsVerticle.snapshot(vertx, proxy, window));
   }
 
   private static String first(List<String> values) {

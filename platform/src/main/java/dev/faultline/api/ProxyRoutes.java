@@ -18,15 +18,15 @@ final class ProxyRoutes {
   }
 
   void mount(Router router) {
-    router.get("/api/proxies").handler(ctx -> reply(ctx, 200, proxies.list()));
+    router.get("/api/proxies").handler(ctx -> Responses.reply(ctx, 200, proxies.list()));
     router.post("/api/proxies").handler(ctx -> withBody(ctx, body -> proxies.create(body), 201));
-    router.get("/api/proxies/:id").handler(ctx -> reply(ctx, 200, proxies.get(id(ctx))));
+    router.get("/api/proxies/:id").handler(ctx -> Responses.reply(ctx, 200, proxies.get(id(ctx))));
     router.patch("/api/proxies/:id").handler(ctx -> withBody(ctx, body -> proxies.update(id(ctx), body), 200));
     router.delete("/api/proxies/:id").handler(ctx -> proxies.delete(id(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(e -> Responses.failure(ctx, e)));
-    router.post("/api/proxies/:id/start").handler(ctx -> reply(ctx, 200, proxies.start(id(ctx))));
-    router.post("/api/proxies/:id/stop").handler(ctx -> reply(ctx, 200, proxies.stop(id(ctx))));
+    router.post("/api/proxies/:id/start").handler(ctx -> Responses.reply(ctx, 200, proxies.start(id(ctx))));
+    router.post("/api/proxies/:id/stop").handler(ctx -> Responses.reply(ctx, 200, proxies.stop(id(ctx))));
   }
 
   private static String id(RoutingContext ctx) {
@@ -51,10 +51,6 @@ final class ProxyRoutes {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    reply(ctx, status, result);
-  }
-
-  private static void reply(RoutingContext ctx, int status, Future<?> result) {
-    result.onSuccess(value -> Responses.json(ctx, status, value)).onFailure(e -> Responses.failure(ctx, e));
+    Responses.reply(ctx, status, result);
   }
 }

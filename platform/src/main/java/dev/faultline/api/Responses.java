@@ -1,6 +1,7 @@
 package dev.faultline.api;
 
 import dev.faultline.proxy.ProxyException;
+import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +25,11 @@ public final class Responses {
     String text = body instanceof JsonObject o ? o.encodePrettily()
         : body instanceof JsonArray a ? a.encodePrettily() : Json.encode(body);
     ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(text);
+  }
+
+  /** Answers with {@code result}'s value as JSON, or with its failure as {@link #failure} does. */
+  public static void reply(RoutingContext ctx, int status, Future<?> result) {
+    result.onSuccess(value -> json(ctx, status, value)).onFailure(e -> failure(ctx, e));
   }
 
   public static void error(RoutingContext ctx, int status, String field, String message) {
