@@ -59,7 +59,11 @@ public final class FaultsFeature {
 
   /** The upstream-timeout step: last in the pipeline, around the provider call alone. */
   public InterceptorFactory upstreamTimeout() {
-    return (proxy, provider) -> Optional.of(new UpstreamTimeoutInterceptor(faultsOf(proxy), vertx));
+    return (proxy, provider) -> {
+      ProxyFaults faults = faultsOf(proxy);
+      return faults.mayTimeOut() ? Optional.<Interceptor>of(new UpstreamTimeoutInterceptor(faults, vertx))
+          : Optional.empty();
+    };
   }
 
   /**
@@ -71,12 +75,7 @@ public final class FaultsFeature {
       return Future.succeededFuture();
     }
     byProxy.values().removeIf(faults -> faults.uses(strategies));
-    return proxies.list().compose(all -> Future.all(all.stream()
-            .map(JsonObject.class::cast)
-            .filter(proxy -> "running".equals(proxy.getString("status")) && names(proxy, strategies))
-            .map(proxy -> proxies.update(proxy.getString("id"), new JsonObject()).otherwiseEmpty())
-            .toList()))
-        .mapEmpty();
+    return proxies.eachRunning(proxy -> names(proxy, strategies), id -> proxies.update(id, new JsonObject()));
   }
 
   private ProxyFaults faultsOf(ProxyDefinition proxy) {
@@ -84,8 +83,8 @@ public final class FaultsFeature {
         : new ProxyFaults(proxy, catalog, vertx, clock));
   }
 
-  private static boolean names(JsonObject proxy, Set<String> strategies) {
-    Object faults = proxy.getValue(FaultEntries.FIELD);
+  private static boolean names(ProxyDefinition proxy, Set<String> strategies) {
+    Object faults = proxy.block(FaultEntries.FIELD);
     return faults instanceof JsonArray entries && entries.stream()
         .anyMatch(e -> e instanceof JsonObject entry && strategies.contains(entry.getString("strategy")));
   }

@@ -52,6 +52,8 @@ final class ProxyFaults {
   private final long seed;
   private final boolean headerOverride;
   private final List<Rule> rules;
+  /** The proxy's own upstream timeout, from {@code rules}. */
+  private final Optional<Long> timeout;
   private final AtomicLong requests = new AtomicLong();
   private final Map<String, List<Rule>> overrides = new ConcurrentHashMap<>();
 
@@ -72,6 +74,7 @@ final class ProxyFaults {
       }
     });
     this.rules = build(stored);
+    this.timeout = timeoutOf(rules);
   }
 
   /** Whether {@code proxy} has the settings these faults were built from. */
@@ -86,6 +89,11 @@ final class ProxyFaults {
 
   boolean isEmpty() {
     return rules.isEmpty() && !headerOverride;
+  }
+
+  /** Whether a request can have an upstream timeout: the proxy sets one, or an override header may. */
+  boolean mayTimeOut() {
+    return timeout.isPresent() || headerOverride;
   }
 
   /** Asks the faults that apply to this request; throws a 400 ProxyError for a bad override header. */
@@ -123,8 +131,11 @@ final class ProxyFaults {
 
   /** The upstream timeout for this request (an override's, else the proxy's), if any. */
   Optional<Long> timeoutMillis(Exchange exchange) {
-    return override(exchange).filter(o -> o.stream().anyMatch(r -> r.entry().isUpstreamTimeout()))
-        .orElse(rules).stream()
+    return override(exchange).flatMap(ProxyFaults::timeoutOf).or(() -> timeout);
+  }
+
+  private static Optional<Long> timeoutOf(List<Rule> rules) {
+    return rules.stream()
         .filter(r -> r.entry().isUpstreamTimeout())
         .map(r -> r.entry().params().getLong(UpstreamTimeout.MS))
         .findFirst();

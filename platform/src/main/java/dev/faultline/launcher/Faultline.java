@@ -21,7 +21,6 @@ import dev.faultline.logs.LoggingBlock;
 import dev.faultline.metrics.MetricsStore;
 import dev.faultline.metrics.MetricsVerticle;
 import dev.faultline.plugins.PluginHost;
-import dev.faultline.proxy.ExchangeListener;
 import dev.faultline.proxy.InterceptorFactory;
 import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.ProxyBlocks;
@@ -31,7 +30,6 @@ import dev.faultline.store.Database;
 import dev.faultline.store.ProxyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,7 +75,6 @@ public final class Faultline {
               // faults, cache, upstream timeout), its exchange listener and its admin routes here.
               List<ProxyBlock> blocks = new ArrayList<>();
               List<InterceptorFactory> interceptors = new ArrayList<>();
-              ExchangeListener listener = ExchangeListener.NONE;
               List<ApiRoutes> routes = new ArrayList<>();
 
               // Failure simulation: its blocks, and its step FIRST (a faulted request reaches neither
@@ -103,7 +100,6 @@ public final class Faultline {
               LogWriterVerticle logWriter = new LogWriterVerticle(database.file(), monitoring.logQueueSize(),
                   monitoring.logRetentionDays(), monitoring.logRetentionRows());
               blocks.add(new LoggingBlock());
-              listener = logs;
               routes.add(new LogRoutes(vertx, logStore, logWriter.stats()));
               routes.add(new MetricsRoutes(vertx));
               routes.add(EventBusBridges.sockJs(vertx));
@@ -119,7 +115,7 @@ public final class Faultline {
               interceptors.add(faults.upstreamTimeout());
 
               ProxyBlocks proxyBlocks = new ProxyBlocks(blocks);
-              ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(), interceptors, listener);
+              ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(), interceptors, logs);
               ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database, proxyBlocks), plugins,
                   proxyBlocks, runtime);
               routes.add(new CacheRoutes(cache, proxies));
@@ -142,15 +138,8 @@ public final class Faultline {
 
   /** A provider's plugin is going away: the proxies using it stop (start them again once it is back). */
   private static Future<Void> stopUsing(ProxyManager proxies, Set<String> providers) {
-    if (providers.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return proxies.list().compose(all -> Future.all(all.stream()
-            .map(JsonObject.class::cast)
-            .filter(p -> "running".equals(p.getString("status")) && providers.contains(p.getString("provider")))
-            .map(p -> proxies.stop(p.getString("id")).otherwiseEmpty())
-            .toList()))
-        .mapEmpty();
+    return providers.isEmpty() ? Future.succeededFuture()
+        : proxies.eachRunning(proxy -> providers.contains(proxy.provider()), proxies::stop);
   }
 
   private Future<Void> restoreProxies() {

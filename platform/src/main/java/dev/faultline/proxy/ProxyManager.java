@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,19 @@ public final class ProxyManager {
 
   public Future<JsonArray> list() {
     return store.list().map(proxies -> new JsonArray(proxies.stream().map(this::view).toList()));
+  }
+
+  /**
+   * Applies {@code change} (such as {@link #stop}) to every running proxy that {@code which}
+   * picks, all at once; one the change fails for is left as it is.
+   */
+  public Future<Void> eachRunning(Predicate<ProxyDefinition> which, Function<String, Future<?>> change) {
+    return Future.all(live.values().stream()
+            .map(Deployment::proxy)
+            .filter(which)
+            .map(proxy -> change.apply(proxy.id()).otherwiseEmpty())
+            .toList())
+        .mapEmpty();
   }
 
   public Future<JsonObject> get(String id) {
