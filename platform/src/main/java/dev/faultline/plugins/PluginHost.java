@@ -296,7 +296,6 @@ public final class PluginHost {
     }
   }
 
-  /** PF4J reports a file that is not a zip as "No PluginDescriptorFinder": say what is wrong instead. */
   /**
    * Loads every class of the jar now, on this worker thread, so that the first request through
    * a proxy never reads a jar on an event loop. A class that cannot load (an optional
@@ -320,6 +319,7 @@ public final class PluginHost {
     }
   }
 
+  /** PF4J reports a file that is not a zip as "No PluginDescriptorFinder": say what is wrong instead. */
   private static void checkIsZip(Path jar) {
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       // readable: PF4J takes it from here

@@ -20,6 +20,4 @@ public interface ExchangeListener {
   interface BodyObserver {
     void chunk(Buffer chunk);
   }
-
-  ExchangeListener NONE = exchange -> { };
 }

@@ -14,10 +14,6 @@ public final class ProxyBlocks {
     this.blocks = List.copyOf(blocks);
   }
 
-  public static ProxyBlocks none() {
-    return new ProxyBlocks(List.of());
-  }
-
   public List<ProxyBlock> all() {
     return blocks;
   }
