@@ -16,6 +16,9 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import org.mockserver.configuration.Configuration;
+import org.mockserver.integration.ClientAndServer;
+import org.slf4j.event.Level;
 
 /** A whole Faultline for a cache test, with the calls those tests make to it and through it. */
 final class CacheFixture {
@@ -58,6 +61,28 @@ final class CacheFixture {
         await(vertx.close());
       }
     }
+  }
+
+  /** Stops {@code fixture}, when there is one, then {@code upstream} whatever happened. */
+  static void stopBoth(CacheFixture fixture, ClientAndServer upstream) {
+    try {
+      if (fixture != null) {
+        fixture.stop();
+      }
+    } finally {
+      upstream.stop();
+    }
+  }
+
+  /** A MockServer upstream on a free port that logs only warnings. */
+  static ClientAndServer mockUpstream() {
+    return ClientAndServer.startClientAndServer(Configuration.configuration().logLevel(Level.WARN)
+        .disableSystemOut(true), 0);
+  }
+
+  /** The URL a proxy reaches {@code upstream} at. */
+  static String url(ClientAndServer upstream) {
+    return "http://127.0.0.1:" + upstream.getLocalPort();
   }
 
   /** A running proxy with the given cache block; {@code upstream} may be null (the provider's default). */

@@ -37,9 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.mockserver.configuration.Configuration;
 import org.mockserver.integration.ClientAndServer;
-import org.slf4j.event.Level;
 
 /**
  * The cache on disk: it survives a restart, never holds an API key (checked on the database
@@ -60,8 +58,7 @@ class CachePersistenceTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    upstream = ClientAndServer.startClientAndServer(Configuration.configuration().logLevel(Level.WARN)
-        .disableSystemOut(true), 0);
+    upstream = CacheFixture.mockUpstream();
     upstream.when(request()).respond(response().withStatusCode(200).withHeader("content-type", "application/json")
         .withBody("{\"object\":\"chat.completion\",\"text\":\"persisted\"}"));
     fixture = CacheFixture.start(vertx, dataDir);
@@ -69,18 +66,12 @@ class CachePersistenceTest {
 
   @AfterEach
   void stop() {
-    try {
-      if (fixture != null) {
-        fixture.stop();
-      }
-    } finally {
-      upstream.stop();
-    }
+    CacheFixture.stopBoth(fixture, upstream);
   }
 
   @Test
   void theCacheSurvivesARestart() {
-    JsonObject proxy = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject proxy = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     int port = proxy.getInteger("port");
     HttpResponse<Buffer> original = fixture.chat(port, "sk-a", "remember me");
     assertEquals("MISS", status(original));
@@ -141,7 +132,7 @@ class CachePersistenceTest {
 
   @Test
   void noApiKeyEverReachesTheDatabaseFile() throws IOException {
-    JsonObject proxy = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject proxy = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     int port = proxy.getInteger("port");
     fixture.chat(port, RAW_KEY, "one");
     fixture.post(port, CacheFixture.CHAT, RAW_KEY, "{\"model\":\"m\",\"stream\":true,\"messages\":[]}");
@@ -149,7 +140,7 @@ class CachePersistenceTest {
     assertEquals("HIT", status(fixture.chat(port, RAW_KEY, "one")));
     String cassette = expect(fixture.admin(HttpMethod.GET, "/api/proxies/" + proxy.getString("id") + "/cache/export",
         null), 200).bodyAsString();
-    JsonObject other = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject other = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     expect(await(fixture.client.post(fixture.faultline.adminPort(), "127.0.0.1", "/api/proxies/" + other.getString("id")
         + "/cache/import").putHeader("X-Faultline-Api-Key", IMPORT_KEY).sendBuffer(Buffer.buffer(cassette))), 200);
     assertEquals(3, fixture.entries(proxy.getString("id")), "written (the listing waits for the writer)");
@@ -163,7 +154,7 @@ class CachePersistenceTest {
 
   @Test
   void whenTheDatabaseFailsRequestsAreStillServed() throws Exception {
-    JsonObject proxy = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject proxy = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     String id = proxy.getString("id");
     int port = proxy.getInteger("port");
     try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("faultline.db"));
@@ -209,9 +200,5 @@ class CachePersistenceTest {
     try (Stream<Path> files = Files.list(dataDir)) {
       return files.filter(f -> f.getFileName().toString().startsWith("faultline.db")).toList();
     }
-  }
-
-  private String upstreamUrl() {
-    return "http://127.0.0.1:" + upstream.getLocalPort();
   }
 }

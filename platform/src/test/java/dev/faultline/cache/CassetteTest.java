@@ -34,10 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.mockserver.configuration.Configuration;
 import org.mockserver.integration.ClientAndServer;
 import org.mockserver.model.JsonBody;
-import org.slf4j.event.Level;
 
 /**
  * Cassettes: a proxy's cache exported and imported into another proxy or another Faultline,
@@ -66,8 +64,7 @@ class CassetteTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    upstream = ClientAndServer.startClientAndServer(Configuration.configuration().logLevel(Level.WARN)
-        .disableSystemOut(true), 0);
+    upstream = CacheFixture.mockUpstream();
     upstream.when(request().withPath(SPEECH)).respond(response().withStatusCode(200)
         .withHeader("content-type", "audio/mpeg").withBody(AUDIO));
     upstream.when(request().withBody(JsonBody.json("{\"stream\":true}")))
@@ -79,16 +76,12 @@ class CassetteTest {
 
   @AfterEach
   void stop() {
-    try {
-      fixture.stop();
-    } finally {
-      upstream.stop();
-    }
+    CacheFixture.stopBoth(fixture, upstream);
   }
 
   @Test
   void aCassetteReplaysInAnotherProxyAndAnotherFaultlineForTheImportersTenantOnly() {
-    JsonObject recorder = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject recorder = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     int port = recorder.getInteger("port");
     List<HttpResponse<Buffer>> originals = record(fixture, port, RECORDING_KEY);
     assertEquals(List.of("MISS", "MISS", "MISS"), originals.stream().map(CacheFixture::status).toList());
@@ -129,7 +122,7 @@ class CassetteTest {
 
   @Test
   void anExportCanBeLimitedToOneTenant() {
-    JsonObject recorder = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject recorder = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     fixture.chat(recorder.getInteger("port"), RECORDING_KEY, "mine");
     fixture.chat(recorder.getInteger("port"), "sk-someone-else", "theirs");
 
@@ -141,13 +134,13 @@ class CassetteTest {
 
   @Test
   void aCorruptCassetteIsRefusedWholeNamingWhatIsWrong() throws Exception {
-    JsonObject recorder = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject recorder = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     record(fixture, recorder.getInteger("port"), RECORDING_KEY);
     String cassette = expect(fixture.admin(HttpMethod.GET, "/api/proxies/" + recorder.getString("id")
         + "/cache/export", null), 200).bodyAsString();
     List<String> lines = new ArrayList<>(List.of(cassette.split("\n")));
     lines.remove(lines.size() - 1);
-    JsonObject target = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject target = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     JsonObject mock = fixture.proxy("mock", null, cacheOn());
 
     JsonObject badStatus = new JsonObject(lines.get(1)).put("status", 500);
@@ -183,7 +176,7 @@ class CassetteTest {
   @Test
   void aCassetteLargerThanTheAdminApisBodyLimitImports() throws Exception {
     JsonObject target = fixture.proxy("openai", "http://127.0.0.1:" + FaultlineHarness.freePort(), cacheOn());
-    JsonObject recorder = fixture.proxy("openai", upstreamUrl(), cacheOn());
+    JsonObject recorder = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     fixture.chat(recorder.getInteger("port"), RECORDING_KEY, "recorded");
     String[] exported = expect(fixture.admin(HttpMethod.GET, "/api/proxies/" + recorder.getString("id")
         + "/cache/export", null), 200).bodyAsString().split("\n");
@@ -239,9 +232,5 @@ class CassetteTest {
     byte[] sha = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
     return text.append(new JsonObject().put("entries", lines.length - 1).put("sha256", HexFormat.of().formatHex(sha))
         .encode()).append('\n').toString();
-  }
-
-  private String upstreamUrl() {
-    return "http://127.0.0.1:" + upstream.getLocalPort();
   }
 }

@@ -28,10 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.mockserver.configuration.Configuration;
 import org.mockserver.integration.ClientAndServer;
 import org.mockserver.model.Delay;
-import org.slf4j.event.Level;
 
 /** Identical misses at the same moment make one upstream call, counted on a real upstream. */
 @ExtendWith(VertxExtension.class)
@@ -49,8 +47,7 @@ class CoalescingTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    upstream = ClientAndServer.startClientAndServer(Configuration.configuration().logLevel(Level.WARN)
-        .disableSystemOut(true), 0);
+    upstream = CacheFixture.mockUpstream();
     fixture = CacheFixture.start(vertx, dataDir);
     // One connection per caller, so all fifty are in flight at once.
     pooled = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(CALLERS));
@@ -71,7 +68,7 @@ class CoalescingTest {
     upstream.when(request()).respond(response().withStatusCode(200).withHeader("content-type", "application/json")
         .withBody("{\"id\":\"chatcmpl-slow\",\"object\":\"chat.completion\"}")
         .withDelay(Delay.milliseconds(800)));
-    JsonObject proxy = fixture.proxy("openai", "http://127.0.0.1:" + upstream.getLocalPort(), cacheOn());
+    JsonObject proxy = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     int port = proxy.getInteger("port");
 
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
@@ -96,7 +93,7 @@ class CoalescingTest {
   void whenTheLeaderGetsNothingStorableTheOthersTryAgainOneAtATime() {
     upstream.when(request()).respond(response().withStatusCode(503).withHeader("content-type", "application/json")
         .withBody("{\"error\":{\"message\":\"overloaded\"}}").withDelay(Delay.milliseconds(200)));
-    JsonObject proxy = fixture.proxy("openai", "http://127.0.0.1:" + upstream.getLocalPort(), cacheOn());
+    JsonObject proxy = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     int port = proxy.getInteger("port");
 
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();

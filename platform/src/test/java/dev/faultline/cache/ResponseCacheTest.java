@@ -30,10 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.mockserver.configuration.Configuration;
 import org.mockserver.integration.ClientAndServer;
 import org.mockserver.matchers.Times;
-import org.slf4j.event.Level;
 
 /**
  * The cache in front of a real upstream (MockServer), through a whole Faultline: what is stored,
@@ -54,18 +52,13 @@ class ResponseCacheTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    upstream = ClientAndServer.startClientAndServer(Configuration.configuration().logLevel(Level.WARN)
-        .disableSystemOut(true), 0);
+    upstream = CacheFixture.mockUpstream();
     fixture = CacheFixture.start(vertx, dataDir);
   }
 
   @AfterEach
   void stop() {
-    try {
-      fixture.stop();
-    } finally {
-      upstream.stop();
-    }
+    CacheFixture.stopBoth(fixture, upstream);
   }
 
   @Test
@@ -282,7 +275,7 @@ class ResponseCacheTest {
   @Test
   void settingsAreValidatedAndOffByDefault() {
     answer(200, COMPLETION);
-    JsonObject plain = fixture.proxy("openai", upstreamUrl(), null);
+    JsonObject plain = fixture.proxy("openai", CacheFixture.url(upstream), null);
     JsonObject block = plain.getJsonObject("cache");
     assertEquals(false, block.getBoolean("enabled"), plain.encodePrettily());
     assertNull(block.getValue("ttl_seconds"));
@@ -341,11 +334,7 @@ class ResponseCacheTest {
   }
 
   private JsonObject proxy(JsonObject cache) {
-    return fixture.proxy("openai", upstreamUrl(), cache);
-  }
-
-  private String upstreamUrl() {
-    return "http://127.0.0.1:" + upstream.getLocalPort();
+    return fixture.proxy("openai", CacheFixture.url(upstream), cache);
   }
 
   private int upstreamCalls() {

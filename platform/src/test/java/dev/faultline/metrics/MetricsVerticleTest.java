@@ -84,10 +84,7 @@ class MetricsVerticleTest {
     Faultline faultline = LogTesting.start(vertx, dataDir);
     try {
       WebClient client = FaultlineHarness.client(vertx);
-      JsonObject proxy = LogTesting.proxy(client, faultline, new JsonObject().put("name", "m").put("provider", "mock"));
-      for (int i = 0; i < 3; i++) {
-        chat(client, proxy);
-      }
+      JsonObject proxy = mockProxyThatServed(client, faultline, "m", 3);
       Promise<JsonObject> published = Promise.promise();
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(MetricsVerticle.ADDRESS, m -> {
         JsonObject mine = m.body().getJsonObject("proxies").getJsonObject(proxy.getString("id"));
@@ -126,10 +123,7 @@ class MetricsVerticleTest {
     Faultline faultline = LogTesting.start(vertx, dataDir);
     try {
       WebClient client = FaultlineHarness.client(vertx);
-      JsonObject proxy = LogTesting.proxy(client, faultline, new JsonObject().put("name", "p").put("provider", "mock"));
-      for (int i = 0; i < 4; i++) {
-        chat(client, proxy);
-      }
+      JsonObject proxy = mockProxyThatServed(client, faultline, "p", 4);
       String id = proxy.getString("id");
       LogTesting.eventually("the metrics to count 4 requests",
           () -> snapshot(vertx, id, Window.ONE_MINUTE).getLong("requests") == 4, () -> "");
@@ -156,6 +150,15 @@ class MetricsVerticleTest {
 
   private static JsonObject snapshot(Vertx vertx, String proxy, Window window) {
     return await(MetricsVerticle.snapshot(vertx, proxy, window));
+  }
+
+  /** A mock proxy named {@code name} that has answered {@code chats} chat completions. */
+  private static JsonObject mockProxyThatServed(WebClient client, Faultline faultline, String name, int chats) {
+    JsonObject proxy = LogTesting.proxy(client, faultline, new JsonObject().put("name", name).put("provider", "mock"));
+    for (int i = 0; i < chats; i++) {
+      chat(client, proxy);
+    }
+    return proxy;
   }
 
   private static void chat(WebClient client, JsonObject proxy) {
