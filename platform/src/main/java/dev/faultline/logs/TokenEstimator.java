@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Counts tokens the way OpenAI bills them, for a stream that reported no usage: the prompt from
@@ -22,6 +23,8 @@ final class TokenEstimator {
   private static final int PER_MESSAGE = 3;
   private static final int PER_NAME = 1;
   private static final int REPLY_PRIMING = 3;
+  /** OpenAI's o-series reasoning models: o1, o3-mini, o4-mini... */
+  private static final Pattern O_SERIES = Pattern.compile("o\\d.*");
 
   private final Vertx vertx;
   private volatile EncodingRegistry registry;
@@ -37,7 +40,7 @@ final class TokenEstimator {
     }
     String name = model.startsWith("ft:") ? model.substring(3) : model;
     if (name.startsWith("gpt-4o") || name.startsWith("chatgpt-4o") || name.startsWith("gpt-4.1")
-        || name.startsWith("gpt-4.5") || name.startsWith("gpt-5") || name.matches("o\\d.*")) {
+        || name.startsWith("gpt-4.5") || name.startsWith("gpt-5") || O_SERIES.matcher(name).matches()) {
       return Optional.of(EncodingType.O200K_BASE);
     }
     if (name.startsWith("gpt-4") || name.startsWith("gpt-3.5") || name.startsWith("text-embedding-")
