@@ -16,6 +16,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.mockserver.configuration.Configuration;
 import org.mockserver.integration.ClientAndServer;
 import org.slf4j.event.Level;
@@ -132,6 +134,26 @@ final class CacheFixture {
   /** {@code GET /api/proxies/:id/cache}, expected to answer 200. */
   JsonObject cache(String proxyId) {
     return expect(admin(HttpMethod.GET, "/api/proxies/" + proxyId + "/cache", null), 200).bodyAsJsonObject();
+  }
+
+  /**
+   * The cache listing once {@code settled} holds, or after 5 s. A caller can have a whole answer
+   * (its content-length reached) a moment before the proxy sees the upstream's end, which is when
+   * the cache counts and stores it; the assertions then run on whatever came last.
+   */
+  JsonObject cacheOnce(String proxyId, Predicate<JsonObject> settled) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    JsonObject cache = cache(proxyId);
+    while (!settled.test(cache) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return cache;
+      }
+      cache = cache(proxyId);
+    }
+    return cache;
   }
 
   long entries(String proxyId) {
