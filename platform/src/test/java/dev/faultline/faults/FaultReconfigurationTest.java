@@ -45,6 +45,8 @@ class FaultReconfigurationTest {
   private static final int CLIENTS = 4;
   private static final int CHANGES = 4;
   private static final int MAX_REQUESTS = 20_000;
+  /** A request that hangs becomes a recorded error well before the await of all clients times out. */
+  private static final long REQUEST_IDLE_TIMEOUT_MS = 5_000;
 
   @TempDir
   Path dataDir;
@@ -114,7 +116,7 @@ class FaultReconfigurationTest {
     int sentIn = phase.get();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI("/v1/chat/completions").addHeader("Authorization", "Bearer sk-test")
-        .addHeader("content-type", "application/json");
+        .addHeader("content-type", "application/json").setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
     return http.request(options)
         .compose(request -> request.send(CHAT))
         .compose(response -> response.body().map(body -> {
@@ -124,7 +126,8 @@ class FaultReconfigurationTest {
           return (Void) null;
         }))
         .otherwise(error -> {
-          errors.add(error);
+          errors.add(new AssertionError("request sent in phase " + sentIn + " failed in phase " + phase.get()
+              + ": " + error, error));
           return null;
         })
         .compose(v -> loop(http, port, phase, running, sent, samples, errors));
