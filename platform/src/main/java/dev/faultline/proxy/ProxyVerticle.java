@@ -26,6 +26,9 @@ public final class ProxyVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyVerticle.class);
 
+  /** How long a replaced route waits for its last requests before its session closes anyway. */
+  private static final long DRAIN_GRACE_SECONDS = 30;
+
   private final ProxyRuntime runtime;
   private final BodyReader bodyReader;
   private volatile Route route;
@@ -48,11 +51,12 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   /** A proxy's settings with the provider session, checks and pipeline made from them; swapped as a whole. */
-  private record Route(ProxyDefinition proxy, Provider provider, List<AcceptCheck> checks, Pipeline pipeline) {
+  private record Route(ProxyDefinition proxy, Provider provider, List<AcceptCheck> checks, Pipeline pipeline,
+                       InFlight inFlight) {
   }
 
   ProxyVerticle(ProxyDefinition proxy, Provider provider, ProxyRuntime runtime) {
-    this.route = new Route(proxy, provider, List.of(), null);
+    this.route = new Route(proxy, provider, List.of(), null, new InFlight());
     this.runtime = runtime;
     this.bodyReader = new BodyReader(runtime.maxBodyBytes());
   }
@@ -85,10 +89,15 @@ public final class ProxyVerticle extends VerticleBase {
             promise.fail(e);
           }
         }))
-        .compose(next -> {
+        .map(next -> {
           Route previous = route;
           route = next;
-          return previous.pipeline().session().close();
+          // Requests that started on the old route (still reading their body, or streaming)
+          // keep its session until they end; one that hangs gets a grace period, not forever.
+          previous.inFlight().drained()
+              .timeout(DRAIN_GRACE_SECONDS, TimeUnit.SECONDS)
+              .onComplete(done -> previous.pipeline().session().close());
+          return null;
         });
   }
 
@@ -110,15 +119,16 @@ public final class ProxyVerticle extends VerticleBase {
       session.close();
       throw e;
     }
-    return new Route(proxy, provider, List.copyOf(checks), new Pipeline(steps, session));
+    return new Route(proxy, provider, List.copyOf(checks), new Pipeline(steps, session), new InFlight());
   }
 
   private void handle(HttpServerRequest http) {
     Route current = route;
+    current.inFlight().enter();
     Exchange exchange = new Exchange(RequestIds.next(), http, current.proxy(), current.provider());
     http.response().closeHandler(v -> {
       if (!http.response().ended()) {
-        finish(exchange, Exchange.Outcome.ABANDONED);
+        finish(current, exchange, Exchange.Outcome.ABANDONED);
       }
     });
     admit(current, exchange)
@@ -133,7 +143,7 @@ public final class ProxyVerticle extends VerticleBase {
         .compose(current.pipeline()::run)
         .recover(error -> error instanceof ConnectionReset ? Future.failedFuture(error)
             : Future.succeededFuture(errorResponse(exchange, error)))
-        .onComplete(result -> respond(exchange, result));
+        .onComplete(result -> respond(current, exchange, result));
   }
 
   /** Runs the accept checks; a refused request is answered without reading its body. */
@@ -146,7 +156,7 @@ public final class ProxyVerticle extends VerticleBase {
     }
   }
 
-  private void respond(Exchange exchange, AsyncResult<ProviderResponse> result) {
+  private void respond(Route route, Exchange exchange, AsyncResult<ProviderResponse> result) {
     if (exchange.finished()) {
       // The caller left while we waited (a hang, a slow upstream): nobody reads this answer.
       if (result.succeeded()) {
@@ -156,17 +166,17 @@ public final class ProxyVerticle extends VerticleBase {
     }
     if (result.failed()) {
       exchange.http().response().reset();
-      finish(exchange, Exchange.Outcome.RESET);
+      finish(route, exchange, Exchange.Outcome.RESET);
       return;
     }
     ProviderResponse response = result.result();
     exchange.http().response().closeHandler(v -> {
       if (!exchange.http().response().ended()) {
         response.cancel().run();
-        finish(exchange, Exchange.Outcome.ABANDONED);
+        finish(route, exchange, Exchange.Outcome.ABANDONED);
       }
     });
-    ResponseRelay.relay(response, exchange, runtime.listener(), outcome -> finish(exchange, outcome));
+    ResponseRelay.relay(response, exchange, runtime.listener(), outcome -> finish(route, exchange, outcome));
   }
 
   private ProviderResponse errorResponse(Exchange exchange, Throwable error) {
@@ -175,8 +185,9 @@ public final class ProxyVerticle extends VerticleBase {
     return exchange.provider().error(apiError);
   }
 
-  private void finish(Exchange exchange, Exchange.Outcome outcome) {
+  private void finish(Route route, Exchange exchange, Exchange.Outcome outcome) {
     if (exchange.finish(outcome)) {
+      route.inFlight().leave();
       try {
         runtime.listener().finished(exchange);
       } catch (RuntimeException e) {

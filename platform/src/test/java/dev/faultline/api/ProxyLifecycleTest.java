@@ -17,11 +17,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -181,6 +185,32 @@ class ProxyLifecycleTest {
     assertEquals(400, refused.statusCode(), refused.bodyAsString());
     assertEquals(9, chat(port).bodyAsJsonObject().getJsonObject("usage").getInteger("completion_tokens"),
         "a refused change leaves the proxy as it was");
+  }
+
+  @Test
+  void aRequestUnderWayWhenSettingsChangeIsServedByTheSessionItStartedOn() throws IOException {
+    int port = FaultlineHarness.freePort();
+    String id = create(new JsonObject().put("name", "midway").put("provider", "mock").put("port", port)
+        .put("options", new JsonObject().put("completion_tokens", 3))).getString("id");
+    byte[] body = CHAT.encode().getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-test\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, 10);
+      out.flush();
+      // The proxy is reconfigured while this request's body is still arriving.
+      expect(admin("PATCH", "/api/proxies/" + id, new JsonObject()
+          .put("options", new JsonObject().put("completion_tokens", 9))), 200);
+      out.write(body, 10, body.length - 10);
+      out.flush();
+      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine();
+      assertEquals("HTTP/1.1 200 OK", statusLine, "the request that began before the change is answered");
+    }
+    assertEquals(9, chat(port).bodyAsJsonObject().getJsonObject("usage").getInteger("completion_tokens"));
   }
 
   @Test
