@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faultline.FaultlineHarness;
 import dev.faultline.launcher.Faultline;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -28,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,35 +70,34 @@ class FaultReconfigurationTest {
     try {
       JsonObject proxy = FaultTests.mockProxy(admin, faultline, "reconfigured", new JsonArray(), null);
       int port = proxy.getInteger("port");
-      // Even phases are stable (faults known), odd ones are a change in flight.
-      AtomicInteger phase = new AtomicInteger();
-      AtomicBoolean running = new AtomicBoolean(true);
-      AtomicInteger sent = new AtomicInteger();
-      List<Sample> samples = new CopyOnWriteArrayList<>();
-      List<Throwable> errors = new CopyOnWriteArrayList<>();
+      Load load = new Load(http, port);
       List<Future<Void>> clients = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
-        clients.add(loop(http, port, phase, running, sent, samples, errors));
+        clients.add(load.client(i));
       }
 
       for (int change = 0; change < CHANGES; change++) {
         Thread.sleep(250);
-        phase.incrementAndGet();
+        load.phase.incrementAndGet();
         putFaults(admin, faultline, proxy.getString("id"), change % 2 == 0
             ? faults(fault("http-error", 1, new JsonObject().put("status", 503))) : new JsonArray(), 200);
-        phase.incrementAndGet();
+        load.phase.incrementAndGet();
       }
       Thread.sleep(250);
-      running.set(false);
-      await(Future.all(clients));
+      load.running.set(false);
+      try {
+        await(Future.all(clients));
+      } catch (AssertionError e) {
+        throw new AssertionError("clients did not finish (now in phase " + load.phase.get() + "): " + load.stages, e);
+      }
 
-      assertTrue(errors.isEmpty(), "requests failed: " + errors);
+      assertTrue(load.errors.isEmpty(), "requests failed: " + load.errors);
       assertTrue(connections.get() <= CLIENTS, connections.get() + " connections for " + CLIENTS
           + " kept-alive clients: some were dropped");
       for (int stable = 0; stable <= 2 * CHANGES; stable += 2) {
         int expected = stable / 2 % 2 == 1 ? 503 : 200;
         int in = stable;
-        List<Sample> steady = samples.stream().filter(s -> s.sentIn() == in && s.answeredIn() == in).toList();
+        List<Sample> steady = load.samples.stream().filter(s -> s.sentIn() == in && s.answeredIn() == in).toList();
         assertTrue(steady.size() >= 3, "too few requests in phase " + in + " to judge: " + steady.size());
         assertTrue(steady.stream().allMatch(s -> s.status() == expected), "phase " + in + " expects " + expected
             + ": " + steady.stream().map(Sample::status).toList());
@@ -107,29 +108,64 @@ class FaultReconfigurationTest {
     }
   }
 
-  /** One client: request after request on its connection until told to stop. */
-  private static Future<Void> loop(HttpClient http, int port, AtomicInteger phase, AtomicBoolean running,
-                                   AtomicInteger sent, List<Sample> samples, List<Throwable> errors) {
-    if (!running.get() || sent.incrementAndGet() > MAX_REQUESTS) {
-      return Future.succeededFuture();
+  /**
+   * Clients sending request after request on their kept-alive connections until told to stop.
+   * Each request starts from the previous one's callback, never as a future composed onto the
+   * previous ones: thousands of nested futures would unwind on one stack at the end and overflow it.
+   */
+  private static final class Load {
+    /** Even phases are stable (faults known), odd ones are a change in flight. */
+    final AtomicInteger phase = new AtomicInteger();
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final List<Sample> samples = new CopyOnWriteArrayList<>();
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    /** Where each client is, so that one that never finishes says where it stopped. */
+    final AtomicReferenceArray<String> stages = new AtomicReferenceArray<>(CLIENTS);
+    private final AtomicInteger sent = new AtomicInteger();
+    private final HttpClient http;
+    private final int port;
+
+    Load(HttpClient http, int port) {
+      this.http = http;
+      this.port = port;
     }
-    int sentIn = phase.get();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-        .setURI("/v1/chat/completions").addHeader("Authorization", "Bearer sk-test")
-        .addHeader("content-type", "application/json").setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
-    return http.request(options)
-        .compose(request -> request.send(CHAT))
-        .compose(response -> response.body().map(body -> {
-          assertEquals(response.statusCode() == 200 ? "chat.completion" : null,
-              body.toJsonObject().getString("object"), body.toString());
-          samples.add(new Sample(sentIn, phase.get(), response.statusCode()));
-          return (Void) null;
-        }))
-        .otherwise(error -> {
-          errors.add(new AssertionError("request sent in phase " + sentIn + " failed in phase " + phase.get()
-              + ": " + error, error));
-          return null;
-        })
-        .compose(v -> loop(http, port, phase, running, sent, samples, errors));
+
+    Future<Void> client(int client) {
+      Promise<Void> done = Promise.promise();
+      next(client, done);
+      return done.future();
+    }
+
+    private void next(int client, Promise<Void> done) {
+      if (!running.get() || sent.incrementAndGet() > MAX_REQUESTS) {
+        stages.set(client, "done");
+        done.complete();
+        return;
+      }
+      int sentIn = phase.get();
+      stages.set(client, "waiting for a connection in phase " + sentIn);
+      // The connect timeout also bounds the wait for a pooled connection, the idle one the exchange.
+      RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+          .setURI("/v1/chat/completions").addHeader("Authorization", "Bearer sk-test")
+          .addHeader("content-type", "application/json").setConnectTimeout(REQUEST_IDLE_TIMEOUT_MS)
+          .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
+      http.request(options)
+          .compose(request -> {
+            stages.set(client, "sending a request in phase " + sentIn);
+            return request.send(CHAT);
+          })
+          .compose(response -> {
+            stages.set(client, "reading a " + response.statusCode() + " body in phase " + sentIn);
+            return response.body().map(body -> {
+              assertEquals(response.statusCode() == 200 ? "chat.completion" : null,
+                  body.toJsonObject().getString("object"), body.toString());
+              return new Sample(sentIn, phase.get(), response.statusCode());
+            });
+          })
+          .onSuccess(samples::add)
+          .onFailure(error -> errors.add(new AssertionError("request sent in phase " + sentIn + " failed in phase "
+              + phase.get() + ": " + error, error)))
+          .onComplete(result -> next(client, done));
+    }
   }
 }
