@@ -1,6 +1,7 @@
 package dev.faultline.cache;
 
 import dev.faultline.proxy.ProxyException;
+import dev.faultline.store.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -73,21 +74,25 @@ public final class CacheAdmin {
     String tenant = apiKey == null ? null : cache.keys().tenantOf(apiKey);
     return cache.writer().flush()
         .compose(v -> out.write(cassette.header(provider, proxyName)))
-        .compose(v -> exportFrom(proxyId, tenant, "", cassette, out))
+        .compose(v -> {
+          String[] afterKey = {""};
+          return Paging.untilLast(() -> exportPage(proxyId, tenant, afterKey, cassette, out));
+        })
         .compose(v -> out.write(cassette.trailer()));
   }
 
-  private Future<Void> exportFrom(String proxyId, String tenant, String afterKey, Cassette.Writer cassette,
-                                  WriteStream<Buffer> out) {
-    return cache.table().page(proxyId, tenant, afterKey, EXPORT_PAGE).compose(page -> {
+  /** Writes the page after {@code afterKey[0]} and moves it on; whether another page may follow. */
+  private Future<Boolean> exportPage(String proxyId, String tenant, String[] afterKey, Cassette.Writer cassette,
+                                     WriteStream<Buffer> out) {
+    return cache.table().page(proxyId, tenant, afterKey[0], EXPORT_PAGE).compose(page -> {
       if (page.isEmpty()) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(false);
       }
+      afterKey[0] = page.get(page.size() - 1).key();
       // Encoding (base64, hashing) of up to a page of large bodies is no work for an event loop.
       return cache.vertx().executeBlocking(() -> cassette.entries(page))
           .compose(out::write)
-          .compose(v -> page.size() < EXPORT_PAGE ? Future.succeededFuture()
-              : exportFrom(proxyId, tenant, page.get(page.size() - 1).key(), cassette, out));
+          .map(v -> page.size() == EXPORT_PAGE);
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.faultline.logs;
 
+import dev.faultline.store.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -58,26 +59,40 @@ public final class LogExport {
     } else if (format == Format.JSON) {
       out.write("[");
     }
-    return pages(query, format, out, 0)
+    Progress progress = new Progress(query);
+    return Paging.untilLast(() -> nextPage(progress, format, out))
+        .map(v -> progress.written)
         .compose(count -> (format == Format.JSON ? out.end(count == 0 ? "]\n" : "\n]\n") : out.end()).map(count));
   }
 
-  private Future<Long> pages(LogQuery query, Format format, HttpServerResponse out, long written) {
-    return store.page(query, PAGE).compose(page -> {
+  /** Where an export stands: the query for the next page and the entries written so far. */
+  private static final class Progress {
+    private LogQuery query;
+    private long written;
+
+    private Progress(LogQuery query) {
+      this.query = query;
+    }
+  }
+
+  /** Writes the next page; whether another follows (once the caller has taken this one). */
+  private Future<Boolean> nextPage(Progress progress, Format format, HttpServerResponse out) {
+    return store.page(progress.query, PAGE).compose(page -> {
       if (out.closed()) {
-        return Future.failedFuture("the caller went away after " + written + " entries");
+        return Future.failedFuture("the caller went away after " + progress.written + " entries");
       }
       Buffer chunk = Buffer.buffer(page.entries().size() * 512);
-      long count = written;
       for (JsonObject entry : page.entries()) {
-        append(chunk, entry, format, count++ == 0);
+        append(chunk, entry, format, progress.written++ == 0);
       }
       out.write(chunk);
-      long total = count;
-      // Only the cursor goes on: the chain of pages must not keep each page's rows alive.
+      // Only the cursor goes on: the next page must not keep this page's rows alive.
       LogQuery.Cursor next = page.next();
-      return next == null ? Future.succeededFuture(total)
-          : writable(out).compose(v -> pages(query.after(next), format, out, total));
+      if (next == null) {
+        return Future.succeededFuture(false);
+      }
+      progress.query = progress.query.after(next);
+      return writable(out).map(true);
     });
   }
 
