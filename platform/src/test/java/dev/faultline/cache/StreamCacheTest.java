@@ -155,12 +155,12 @@ class StreamCacheTest {
       Future<Buffer> firstChunk = leaving.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
               .setPort(port).setURI(CacheFixture.CHAT).putHeader("content-type", "application/json")
               .putHeader("Authorization", "Bearer sk-a"))
-          .compose(request -> request.send(STREAM))
-          .compose(response -> Future.<Buffer>future(chunk -> response.handler(b -> {
-            if (chunk.tryComplete(b)) {
-              response.request().connection().close();
-            }
-          })));
+          .compose(request -> request.send(STREAM)
+              .compose(response -> Future.<Buffer>future(chunk -> response.handler(b -> {
+                if (chunk.tryComplete(b)) {
+                  response.request().connection().close();
+                }
+              }))));
       assertTrue(await(firstChunk).toString().startsWith("data: "), "the stream had begun");
     } finally {
       await(leaving.close());

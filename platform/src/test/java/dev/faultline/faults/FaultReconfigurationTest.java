@@ -150,14 +150,13 @@ class FaultReconfigurationTest {
       http.request(options)
           .compose(request -> {
             stages.set(client, "sending a request in phase " + sentIn);
-            return request.send(CHAT);
-          })
-          .compose(response -> {
-            stages.set(client, "reading a " + response.statusCode() + " body in phase " + sentIn);
-            return response.body().map(body -> {
-              assertEquals(response.statusCode() == 200 ? "chat.completion" : null,
-                  body.toJsonObject().getString("object"), body.toString());
-              return new Sample(sentIn, phase.get(), response.statusCode());
+            return request.send(CHAT).compose(response -> {
+              stages.set(client, "reading a " + response.statusCode() + " body in phase " + sentIn);
+              return response.body().map(body -> {
+                assertEquals(response.statusCode() == 200 ? "chat.completion" : null,
+                    body.toJsonObject().getString("object"), body.toString());
+                return new Sample(sentIn, phase.get(), response.statusCode());
+              });
             });
           })
           .onSuccess(samples::add)

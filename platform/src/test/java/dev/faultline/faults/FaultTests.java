@@ -94,7 +94,7 @@ final class FaultTests {
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
-    return http.request(options).compose(request -> request.send(body)).compose(response -> {
+    return http.request(options).compose(request -> request.send(body).compose(response -> {
       Promise<Raw> result = Promise.promise();
       Buffer received = Buffer.buffer();
       response.handler(received::appendBuffer);
@@ -103,6 +103,6 @@ final class FaultTests {
       response.exceptionHandler(e -> result.tryComplete(new Raw(response.statusCode(), response.headers(),
           received.toString(StandardCharsets.UTF_8), e)));
       return result.future();
-    });
+    }));
   }
 }

@@ -70,13 +70,12 @@ class LiveStreamsTest {
     HttpClient http = vertx.createHttpClient();
     await(http.request(HttpMethod.GET, faultline.adminPort(), "127.0.0.1",
             "/api/logs/stream?proxy=" + watched.getString("id"))
-        .compose(request -> request.send())
-        .map(response -> {
+        .compose(request -> request.send().map(response -> {
           assertEquals("text/event-stream", response.getHeader("content-type"));
           RecordParser parser = RecordParser.newDelimited("\n\n", event -> events.add(event.toString()));
           response.handler(parser);
           return response;
-        }));
+        })));
     // A waiting limit, not a speed check: generous so a loaded machine does not fail it.
     String opening = events.poll(20, TimeUnit.SECONDS);
     assertTrue(opening != null && opening.startsWith(":"), "a comment opens the stream, got " + opening);

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -23,7 +24,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -136,17 +139,34 @@ class LogExportTest {
 
     HttpClient http = vertx.createHttpClient();
     AtomicLong lines = new AtomicLong();
+    // The rows seen, by id (1 to total), so that a row missing or sent twice is named.
+    BitSet seen = new BitSet(total + 1);
+    List<String> oddLines = new CopyOnWriteArrayList<>();
+    RecordParser csvLines = RecordParser.newDelimited("\n", line -> {
+      lines.incrementAndGet();
+      String text = line.toString();
+      int comma = text.indexOf(',');
+      if (lines.get() == 1 && text.startsWith("id,")) {
+        return;
+      }
+      try {
+        int id = Integer.parseInt(text.substring(0, comma));
+        if (seen.get(id)) {
+          oddLines.add("twice: " + id);
+        }
+        seen.set(id);
+      } catch (RuntimeException e) {
+        oddLines.add("line " + lines.get() + ": " + text);
+      }
+    });
     Promise<Void> halfway = Promise.promise();
     Promise<Void> done = Promise.promise();
     HttpClientResponse response = await(http.request(HttpMethod.GET, faultline.adminPort(), "127.0.0.1",
-        "/api/logs?proxy=prx_big&export=csv").compose(request -> request.send()).map(answer -> {
-          // Handlers are set on the event loop, before any chunk can arrive.
+        "/api/logs?proxy=prx_big&export=csv").compose(request -> request.send().map(answer -> {
+          // Set in the callback that sent the request, on the event loop, so before any chunk
+          // arrives; chained from this thread instead, they could come after the first one.
           answer.handler(chunk -> {
-            for (int i = 0; i < chunk.length(); i++) {
-              if (chunk.getByte(i) == '\n') {
-                lines.incrementAndGet();
-              }
-            }
+            csvLines.handle(chunk);
             if (!halfway.future().isComplete() && lines.get() >= total / 2) {
               answer.pause();
               halfway.complete();
@@ -155,7 +175,7 @@ class LogExportTest {
           answer.endHandler(v -> done.tryComplete());
           answer.exceptionHandler(done::tryFail);
           return answer;
-        }));
+        })));
     assertEquals(200, response.statusCode());
 
     await(halfway.future());
@@ -164,6 +184,12 @@ class LogExportTest {
     response.resume();
     await(done.future());
 
+    BitSet missing = new BitSet();
+    missing.set(1, total + 1);
+    missing.andNot(seen);
+    assertTrue(missing.isEmpty() && oddLines.isEmpty(), lines.get() + " lines; rows missing (by id): "
+        + missing.stream().limit(20).boxed().toList() + " of " + missing.cardinality() + "; odd lines: "
+        + oddLines.stream().limit(20).toList());
     assertEquals(total + 1, lines.get(), "a header and every row");
     long grown = midway - baseline;
     assertTrue(grown < 48L * 1024 * 1024, "an export holds a page, not the rows: the heap grew by "

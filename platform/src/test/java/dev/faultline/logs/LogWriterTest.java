@@ -57,8 +57,8 @@ class LogWriterTest {
         answers.add(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                 .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
                 .putHeader("authorization", "Bearer sk-load"))
-            .compose(request -> request.send(Buffer.buffer(CHAT)))
-            .compose(response -> response.body().map(body -> response.statusCode())));
+            .compose(request -> request.send(Buffer.buffer(CHAT))
+                .compose(response -> response.body().map(body -> response.statusCode()))));
       }
       await(Future.all(answers).timeout(60, TimeUnit.SECONDS));
       answers.forEach(a -> assertEquals(200, a.result(), "every request answered 200"));

@@ -307,9 +307,8 @@ class PassThroughTest {
               request.write(Buffer.buffer(Arrays.copyOfRange(tooBig, offset, Math.min(tooBig.length, offset + 64 * 1024))));
             }
             request.end();
-            return request.response();
-          })
-          .compose(response -> response.body().map(b -> response.statusCode()));
+            return request.response().compose(response -> response.body().map(b -> response.statusCode()));
+          });
       assertEquals(413, await(status), "chunked body over the limit");
     } finally {
       await(streaming.close());
