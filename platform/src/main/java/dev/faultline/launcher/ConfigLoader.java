@@ -1,6 +1,8 @@
 package dev.faultline.launcher;
 
 import dev.faultline.ipfilter.IpRule;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -21,6 +23,9 @@ import org.yaml.snakeyaml.Yaml;
  * Any bad value stops the start with a message naming the setting.
  */
 public final class ConfigLoader {
+
+  /** The one setting whose YAML mapping is a value of its own rather than nested settings. */
+  private static final String PROXY_DEFAULTS = "proxies.defaults";
 
   private final Map<String, String> env;
   private final Path distDir;
@@ -74,7 +79,33 @@ public final class ConfigLoader {
       instances = Runtime.getRuntime().availableProcessors();
     }
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
-        monitoring(s), trustedProxies(s));
+        monitoring(s), trustedProxies(s), proxyDefaults(s));
+  }
+
+  /**
+   * A YAML mapping or, from the variable, a JSON object of feature blocks. Only its shape is
+   * checked here; each block's own rules are checked at start, where the blocks are known.
+   */
+  private JsonObject proxyDefaults(Map<String, Object> settings) {
+    String envName = "FAULTLINE_PROXY_DEFAULTS";
+    String raw = env.get(envName);
+    try {
+      Object value = raw != null ? (raw.isBlank() ? null : Json.decodeValue(raw)) : settings.get(PROXY_DEFAULTS);
+      if (value == null) {
+        return new JsonObject();
+      }
+      if (value instanceof JsonObject object) {
+        return object;
+      }
+      if (value instanceof Map<?, ?> map) {
+        // Through JSON text, so that nested YAML maps and lists become JsonObjects and JsonArrays.
+        return new JsonObject(Json.encode(map));
+      }
+      throw new IllegalArgumentException("expected a mapping of feature blocks, e.g. {cache: {enabled: true}}");
+    } catch (RuntimeException e) {
+      throw new ConfigException(PROXY_DEFAULTS + " (" + envName + "): invalid value '"
+          + (raw != null ? raw : settings.get(PROXY_DEFAULTS)) + "': " + e.getMessage());
+    }
   }
 
   /** A YAML list or, from the variable, a comma-separated list; each rule is checked. */
@@ -231,7 +262,7 @@ public final class ConfigLoader {
   private static void flattenInto(String prefix, Map<?, ?> tree, Map<String, Object> flat) {
     tree.forEach((key, value) -> {
       String name = prefix + key;
-      if (value instanceof Map<?, ?> nested) {
+      if (value instanceof Map<?, ?> nested && !name.equals(PROXY_DEFAULTS)) {
         flattenInto(name + ".", nested, flat);
       } else {
         flat.put(name, value);

@@ -30,6 +30,7 @@ import dev.faultline.store.Database;
 import dev.faultline.store.ProxyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -114,7 +115,7 @@ public final class Faultline {
               // Last: the upstream timeout, around the provider call alone.
               interceptors.add(faults.upstreamTimeout());
 
-              ProxyBlocks proxyBlocks = new ProxyBlocks(blocks);
+              ProxyBlocks proxyBlocks = proxyBlocks(blocks, config.proxyDefaults());
               ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(), interceptors, logs);
               ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database, proxyBlocks), plugins,
                   proxyBlocks, runtime);
@@ -134,6 +135,15 @@ public final class Faultline {
             }))
         .compose(faultline -> faultline.restoreProxies().map(faultline))
         .onSuccess(faultline -> faultline.plugins.watch(vertx, PLUGIN_RESCAN_MS));
+  }
+
+  /** The blocks, with the configured ones every new proxy starts with checked now that all are known. */
+  private static ProxyBlocks proxyBlocks(List<ProxyBlock> blocks, JsonObject newProxyDefaults) {
+    try {
+      return new ProxyBlocks(blocks, newProxyDefaults);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigLoader.ConfigException(e.getMessage());
+    }
   }
 
   /** A provider's plugin is going away: the proxies using it stop (start them again once it is back). */

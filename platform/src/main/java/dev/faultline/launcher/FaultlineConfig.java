@@ -1,5 +1,6 @@
 package dev.faultline.launcher;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import java.util.List;
  * @param portRangeTo   last such port, inclusive
  * @param trustedProxies addresses, CIDR blocks or IPv4 wildcards of reverse proxies whose
  *                       {@code X-Forwarded-For} / {@code Forwarded} headers the IP filter believes
+ * @param proxyDefaults  feature blocks (such as {@code cache}) every new proxy starts with, as a
+ *                       create request would send them; checked when Faultline starts
  */
 public record FaultlineConfig(
     String host,
@@ -24,17 +27,24 @@ public record FaultlineConfig(
     long maxBodyBytes,
     int proxyInstances,
     Monitoring monitoring,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    JsonObject proxyDefaults) {
 
   public FaultlineConfig {
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    proxyDefaults = proxyDefaults == null ? new JsonObject() : proxyDefaults.copy();
+  }
+
+  @Override
+  public JsonObject proxyDefaults() {
+    return proxyDefaults.copy();
   }
 
   /** The settings without trusted proxies. */
   public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
                          int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring) {
     this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, List.of());
+        monitoring, List.of(), null);
   }
 
   /** The settings as they were before monitoring had any, with monitoring at its defaults. */
@@ -64,37 +74,42 @@ public record FaultlineConfig(
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies);
+        proxyInstances, value, trustedProxies, proxyDefaults);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies);
+        monitoring, trustedProxies, proxyDefaults);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies);
+        monitoring, trustedProxies, proxyDefaults);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies);
+        monitoring, trustedProxies, proxyDefaults);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies);
+        monitoring, trustedProxies, proxyDefaults);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies);
+        monitoring, trustedProxies, proxyDefaults);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value);
+        proxyInstances, monitoring, value, proxyDefaults);
+  }
+
+  public FaultlineConfig withProxyDefaults(JsonObject value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, value);
   }
 
   public Path databaseFile() {

@@ -42,9 +42,13 @@ public final class Main {
           }
         })
         .onFailure(e -> {
-          log.error("Faultline could not start: {}", e.getMessage(), e);
+          if (e instanceof ConfigLoader.ConfigException) {
+            log.error("Configuration error: {}", e.getMessage());
+          } else {
+            log.error("Faultline could not start: {}", e.getMessage(), e);
+          }
           vertx.close();
-          System.exit(1);
+          System.exit(e instanceof ConfigLoader.ConfigException ? 2 : 1);
         });
   }
 

@@ -27,6 +27,11 @@ public final class ProxyException extends RuntimeException {
     return new ProxyException(404, "id", "no proxy with id '" + id + "'");
   }
 
+  /** The same refusal for a field nested under {@code parent}, e.g. {@code proxies.defaults}. */
+  public ProxyException under(String parent) {
+    return new ProxyException(status, parent + "." + field, parent + "." + getMessage());
+  }
+
   public int status() {
     return status;
   }

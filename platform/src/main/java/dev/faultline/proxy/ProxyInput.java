@@ -40,8 +40,8 @@ final class ProxyInput {
       throw ProxyException.invalid("provider", "required (the id of a provider plugin, e.g. mock or openai)");
     }
     Instant now = Instant.now();
-    ProxyDefinition blank = new ProxyDefinition(newId(), null, null, null, 0, true, new JsonObject(), true, blocks.defaults(),
-        now, now);
+    ProxyDefinition blank = new ProxyDefinition(newId(), null, null, null, 0, true, new JsonObject(), true,
+        blocks.defaults(body.fieldNames()), now, now);
     return apply(blank, body);
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.launcher.ConfigLoader.ConfigException;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,6 +193,37 @@ class ConfigLoaderTest {
     Path file = write(dist.resolve("user.yaml"), "server:\n  admin_port:\n");
     ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_CONFIG", file.toString())));
     assertMentions(e, "server.admin_port", "FAULTLINE_ADMIN_PORT", "missing");
+  }
+
+  @Test
+  void newProxyDefaultsAreEmptyUnlessSet() {
+    assertEquals(new JsonObject(), load(Map.of()).proxyDefaults());
+  }
+
+  @Test
+  void newProxyDefaultsAreOneValueNotNestedSettings() throws IOException {
+    write(dist.resolve("config/faultline.yaml"), """
+        proxies:
+          defaults:
+            cache: {enabled: true, ttl_seconds: 86400}
+            ip: {block: [10.0.0.0/8]}
+        """);
+    assertEquals(new JsonObject("{\"cache\":{\"enabled\":true,\"ttl_seconds\":86400},"
+        + "\"ip\":{\"block\":[\"10.0.0.0/8\"]}}"), load(Map.of()).proxyDefaults());
+  }
+
+  @Test
+  void theNewProxyDefaultsVariableIsJsonAndWinsOverTheFile() throws IOException {
+    write(dist.resolve("config/faultline.yaml"), "proxies:\n  defaults: {cache: {enabled: true}}\n");
+    FaultlineConfig config = load(Map.of("FAULTLINE_PROXY_DEFAULTS", "{\"logging\":{\"enabled\":false}}"));
+    assertEquals(new JsonObject().put("logging", new JsonObject().put("enabled", false)), config.proxyDefaults());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"cache\":", "[1,2]", "true"})
+  void newProxyDefaultsThatAreNotAnObjectAreRefusedByName(String value) {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_PROXY_DEFAULTS", value)));
+    assertMentions(e, "proxies.defaults", "FAULTLINE_PROXY_DEFAULTS", value);
   }
 
   private FaultlineConfig load(Map<String, String> env) {
