@@ -3,6 +3,8 @@ package dev.faultline.proxy;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProxyRequest;
 import dev.faultline.plugin.api.Usage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,6 +50,8 @@ public final class Exchange {
   private Usage usage;
   private boolean usageEstimated;
   private Outcome outcome;
+  /** Completed when the caller leaves before the response ended; made only when asked for. */
+  private Promise<Void> callerGone;
 
   Exchange(String requestId, HttpServerRequest http, ProxyDefinition proxy, Provider provider) {
     this.requestId = requestId;
@@ -200,6 +204,17 @@ public final class Exchange {
     return outcome != null;
   }
 
+  /** Completes if the caller goes away before the response ended; never otherwise. */
+  public Future<Void> callerGone() {
+    if (outcome == Outcome.ABANDONED) {
+      return Future.succeededFuture();
+    }
+    if (callerGone == null) {
+      callerGone = Promise.promise();
+    }
+    return callerGone.future();
+  }
+
   /** Ends the exchange once; returns false if it had already ended. */
   boolean finish(Outcome value) {
     if (outcome != null) {
@@ -207,6 +222,9 @@ public final class Exchange {
     }
     outcome = value;
     endNanos = System.nanoTime();
+    if (value == Outcome.ABANDONED && callerGone != null) {
+      callerGone.complete();
+    }
     return true;
   }
 }

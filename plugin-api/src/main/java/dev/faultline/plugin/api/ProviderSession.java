@@ -14,6 +14,18 @@ public interface ProviderSession {
    */
   Future<ProviderResponse> forward(ProxyRequest request);
 
+  /**
+   * Answers one request whose caller may give up before the answer begins: {@code callerGone}
+   * completes if the caller leaves first. A provider that can should then stop its upstream
+   * call at once, because an LLM upstream goes on generating (and billing) the whole answer for
+   * nobody. This is what the host calls; the default ignores the signal and calls
+   * {@link #forward(ProxyRequest)}, and the host cancels the answer once it arrives. After the
+   * answer began, the host stops it with {@link ProviderResponse#cancel()} instead.
+   */
+  default Future<ProviderResponse> forward(ProxyRequest request, Future<Void> callerGone) {
+    return forward(request);
+  }
+
   /** Releases what {@link Provider#open} took (clients, timers). Called when the proxy stops. */
   default Future<Void> close() {
     return Future.succeededFuture();

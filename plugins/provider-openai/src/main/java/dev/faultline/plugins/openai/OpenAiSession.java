@@ -5,6 +5,7 @@ import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.plugin.api.ProviderSession;
 import dev.faultline.plugin.api.ProxyRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -42,6 +43,11 @@ final class OpenAiSession implements ProviderSession {
 
   @Override
   public Future<ProviderResponse> forward(ProxyRequest request) {
+    return forward(request, Promise.<Void>promise().future());
+  }
+
+  @Override
+  public Future<ProviderResponse> forward(ProxyRequest request, Future<Void> callerGone) {
     RequestOptions requestOptions = new RequestOptions()
         .setMethod(HttpMethod.valueOf(request.method()))
         .setHost(upstream.host())
@@ -54,9 +60,11 @@ final class OpenAiSession implements ProviderSession {
         requestOptions.addHeader(name, value);
       }
     });
-    return client.request(requestOptions)
-        .compose(upstreamRequest -> upstreamRequest.send(request.body()))
-        .map(OpenAiSession::relayable);
+    return client.request(requestOptions).compose(upstreamRequest -> {
+      // A caller who leaves before the answer begins stops the upstream from generating it.
+      callerGone.onComplete(v -> upstreamRequest.reset());
+      return upstreamRequest.send(request.body()).map(OpenAiSession::relayable);
+    });
   }
 
   /** Paused, as the host asks, so no byte arrives before the host is ready to relay it. */
