@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * The last pipeline step: gives the upstream until the proxy's timeout to answer. At the
- * deadline the caller gets a provider-shaped 504; an answer that comes later is cancelled at once
- * (the upstream request is reset), so nobody pays for tokens no one reads.
+ * deadline the caller gets a provider-shaped 504 and the upstream call is abandoned: stopped at
+ * once by a provider that can, else its answer is cancelled when it comes, so nobody pays for
+ * tokens no one reads.
  */
 final class UpstreamTimeoutInterceptor implements Interceptor {
 
@@ -37,6 +38,7 @@ final class UpstreamTimeoutInterceptor implements Interceptor {
         // Marked first: failing the answer sends the error response at once.
         FaultMark.touched(exchange, UpstreamTimeout.ID);
         answer.tryFail(new ProxyError(UpstreamTimeout.error(millis)));
+        exchange.abandonUpstream();
       }
     });
     chain.proceed(exchange).onComplete(result -> {

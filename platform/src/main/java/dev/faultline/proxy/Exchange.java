@@ -50,8 +50,8 @@ public final class Exchange {
   private Usage usage;
   private boolean usageEstimated;
   private Outcome outcome;
-  /** Completed when the caller leaves before the response ended; made only when asked for. */
-  private Promise<Void> callerGone;
+  /** Completed when nobody will read the upstream's answer any more; made only when asked for. */
+  private Promise<Void> abandoned;
 
   Exchange(String requestId, HttpServerRequest http, ProxyDefinition proxy, Provider provider) {
     this.requestId = requestId;
@@ -204,15 +204,24 @@ public final class Exchange {
     return outcome != null;
   }
 
-  /** Completes if the caller goes away before the response ended; never otherwise. */
-  public Future<Void> callerGone() {
-    if (outcome == Outcome.ABANDONED) {
-      return Future.succeededFuture();
+  /**
+   * Completes when nobody will read the upstream's answer any more: the caller went away before
+   * the response ended, or a step answered the caller without it ({@link #abandonUpstream}).
+   */
+  public Future<Void> abandoned() {
+    if (abandoned == null) {
+      abandoned = Promise.promise();
+      if (outcome == Outcome.ABANDONED) {
+        abandoned.complete();
+      }
     }
-    if (callerGone == null) {
-      callerGone = Promise.promise();
-    }
-    return callerGone.future();
+    return abandoned.future();
+  }
+
+  /** The caller has been answered without the upstream (its timeout passed): stop waiting on it. */
+  public void abandonUpstream() {
+    abandoned();
+    abandoned.tryComplete();
   }
 
   /** Ends the exchange once; returns false if it had already ended. */
@@ -222,8 +231,8 @@ public final class Exchange {
     }
     outcome = value;
     endNanos = System.nanoTime();
-    if (value == Outcome.ABANDONED && callerGone != null) {
-      callerGone.complete();
+    if (value == Outcome.ABANDONED && abandoned != null) {
+      abandoned.tryComplete();
     }
     return true;
   }

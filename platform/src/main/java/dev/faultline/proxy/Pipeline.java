@@ -37,14 +37,14 @@ final class Pipeline {
   }
 
   private Future<ProviderResponse> forward(Exchange exchange) {
-    Future<Void> callerGone = exchange.callerGone();
-    if (callerGone.isComplete()) {
+    Future<Void> abandoned = exchange.abandoned();
+    if (abandoned.isComplete()) {
       // The caller left while an earlier step held the request (a delay, a cache wait): no call,
       // whether or not the provider would stop one itself.
       return Future.failedFuture(new ProxyError(ApiError.badGateway("The caller left before the upstream call")));
     }
     exchange.upstreamStarted();
-    return session.forward(exchange.request(), callerGone)
+    return session.forward(exchange.request(), abandoned)
         .onSuccess(response -> exchange.upstreamAnswered())
         .recover(error -> Future.failedFuture(error instanceof ProxyError ? error : new ProxyError(
             ApiError.badGateway("Upstream unreachable or broken before it answered: " + error.getMessage()))));

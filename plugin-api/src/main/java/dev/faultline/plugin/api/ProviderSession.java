@@ -15,14 +15,15 @@ public interface ProviderSession {
   Future<ProviderResponse> forward(ProxyRequest request);
 
   /**
-   * Answers one request whose caller may give up before the answer begins: {@code callerGone}
-   * completes if the caller leaves first. A provider that can should then stop its upstream
-   * call at once, because an LLM upstream goes on generating (and billing) the whole answer for
+   * Answers one request whose answer may stop being wanted before it begins: {@code abandoned}
+   * completes when nobody will read it any more (the caller left, or the proxy's own upstream
+   * timeout answered the caller first). A provider that can should then stop its upstream call
+   * at once, because an LLM upstream goes on generating (and billing) the whole answer for
    * nobody. This is what the host calls; the default ignores the signal and calls
-   * {@link #forward(ProxyRequest)}, and the host cancels the answer once it arrives. After the
-   * answer began, the host stops it with {@link ProviderResponse#cancel()} instead.
+   * {@link #forward(ProxyRequest)}, and the host cancels the answer once it arrives with
+   * {@link ProviderResponse#cancel()}.
    */
-  default Future<ProviderResponse> forward(ProxyRequest request, Future<Void> callerGone) {
+  default Future<ProviderResponse> forward(ProxyRequest request, Future<Void> abandoned) {
     return forward(request);
   }
 

@@ -47,7 +47,7 @@ final class OpenAiSession implements ProviderSession {
   }
 
   @Override
-  public Future<ProviderResponse> forward(ProxyRequest request, Future<Void> callerGone) {
+  public Future<ProviderResponse> forward(ProxyRequest request, Future<Void> abandoned) {
     RequestOptions requestOptions = new RequestOptions()
         .setMethod(HttpMethod.valueOf(request.method()))
         .setHost(upstream.host())
@@ -61,8 +61,8 @@ final class OpenAiSession implements ProviderSession {
       }
     });
     return client.request(requestOptions).compose(upstreamRequest -> {
-      // A caller who leaves before the answer begins stops the upstream from generating it.
-      callerGone.onComplete(v -> upstreamRequest.reset());
+      // An answer nobody will read (the caller left, the proxy timed out) is not generated on.
+      abandoned.onComplete(v -> upstreamRequest.reset());
       return upstreamRequest.send(request.body()).map(OpenAiSession::relayable);
     });
   }

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
@@ -29,12 +30,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A caller who gives up before the answer begins: an LLM upstream would go on generating (and
- * billing) the whole answer for nobody, so the proxy stops the upstream call, or never makes it.
+ * An answer nobody will read (the caller gave up, or the proxy's own upstream timeout answered
+ * first): an LLM upstream would go on generating (and billing) it for nobody, so the proxy stops
+ * the upstream call, or never makes it.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class CallerGoneTest {
+class AbandonedCallTest {
 
   private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
@@ -102,6 +104,18 @@ class CallerGoneTest {
 
     Thread.sleep(800); // past the 500 ms delay, when the upstream call would have been made
     assertEquals(0, received.get(), "the upstream was called for a caller who had left");
+  }
+
+  @Test
+  void theProxysUpstreamTimeoutStopsTheUpstreamCallItGaveUpOn() {
+    int port = proxy(new JsonArray().add(new JsonObject().put("strategy", "upstream-timeout")
+        .put("params", new JsonObject().put("ms", 300))));
+    HttpClientRequest call = await(send(port));
+    HttpClientResponse answer = await(call.response());
+    assertEquals(504, answer.statusCode(), "the proxy's own timeout answers");
+
+    // The caller is answered and gone; the upstream must not go on generating for nobody.
+    await(firstClosed.future());
   }
 
   /** Sends a chat completion and returns the request without waiting for an answer. */
