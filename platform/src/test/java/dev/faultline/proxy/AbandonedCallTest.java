@@ -90,7 +90,7 @@ class AbandonedCallTest {
   @Test
   void aCallerWhoLeavesDuringADelayCausesNoUpstreamCallAtAll() throws InterruptedException {
     int port = proxy(new JsonArray().add(new JsonObject().put("strategy", "latency").put("rate", 1)
-        .put("params", new JsonObject().put("ms", 500))));
+        .put("params", new JsonObject().put("ms", 1_000))));
     Promise<Void> abandoned = Promise.promise();
     vertx.eventBus().<JsonObject>consumer("faultline.log", message -> {
       if ("abandoned".equals(message.body().getString("outcome"))) {
@@ -98,11 +98,12 @@ class AbandonedCallTest {
       }
     });
     HttpClientRequest call = await(send(port));
-    // The proxy has the request once it logs the caller's leaving, which it does at once.
-    vertx.setTimer(100, id -> call.reset());
+    // Well inside the delay, and time enough for even a loaded proxy to have read the request;
+    // that it had is what the log entry of the caller's leaving says.
+    vertx.setTimer(300, id -> call.reset());
     await(abandoned.future());
 
-    Thread.sleep(800); // past the 500 ms delay, when the upstream call would have been made
+    Thread.sleep(1_200); // past the delay, when the upstream call would have been made
     assertEquals(0, received.get(), "the upstream was called for a caller who had left");
   }
 
