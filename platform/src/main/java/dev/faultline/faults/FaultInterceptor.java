@@ -37,7 +37,7 @@ final class FaultInterceptor implements Interceptor {
     if (plan.delayMillis() == 0) {
       return act(plan, exchange, chain);
     }
-    // A caller who leaves during the delay gets no upstream call: the pipeline's last step sees to it.
+    // A caller who leaves during the delay goes no further: the pipeline stops at the next step.
     return vertx.timer(plan.delayMillis()).compose(v -> act(plan, exchange, chain));
   }
 

@@ -204,6 +204,11 @@ public final class Exchange {
     return outcome != null;
   }
 
+  /** Whether the caller went away before the response ended. */
+  public boolean callerLeft() {
+    return outcome == Outcome.ABANDONED;
+  }
+
   /**
    * Completes when nobody will read the upstream's answer any more: the caller went away before
    * the response ended, or a step answered the caller without it ({@link #abandonUpstream}).
@@ -211,7 +216,7 @@ public final class Exchange {
   public Future<Void> abandoned() {
     if (abandoned == null) {
       abandoned = Promise.promise();
-      if (outcome == Outcome.ABANDONED) {
+      if (callerLeft()) {
         abandoned.complete();
       }
     }

@@ -26,6 +26,11 @@ final class Pipeline {
   }
 
   private Future<ProviderResponse> proceed(int index, Exchange exchange) {
+    if (exchange.callerLeft()) {
+      // The caller left while a step held the request (a delay, a wait on an identical call):
+      // nothing further runs for nobody, least of all the upstream call.
+      return Future.failedFuture(new ConnectionReset("the caller left before the upstream call"));
+    }
     try {
       if (index < steps.size()) {
         return steps.get(index).intercept(exchange, next -> proceed(index + 1, next));
@@ -37,14 +42,8 @@ final class Pipeline {
   }
 
   private Future<ProviderResponse> forward(Exchange exchange) {
-    Future<Void> abandoned = exchange.abandoned();
-    if (abandoned.isComplete()) {
-      // The caller left while an earlier step held the request (a delay, a cache wait): no call,
-      // whether or not the provider would stop one itself.
-      return Future.failedFuture(new ProxyError(ApiError.badGateway("The caller left before the upstream call")));
-    }
     exchange.upstreamStarted();
-    return session.forward(exchange.request(), abandoned)
+    return session.forward(exchange.request(), exchange.abandoned())
         .onSuccess(response -> exchange.upstreamAnswered())
         .recover(error -> Future.failedFuture(error instanceof ProxyError ? error : new ProxyError(
             ApiError.badGateway("Upstream unreachable or broken before it answered: " + error.getMessage()))));
