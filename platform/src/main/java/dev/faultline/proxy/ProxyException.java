@@ -27,6 +27,11 @@ public final class ProxyException extends RuntimeException {
     return new ProxyException(404, "id", "no proxy with id '" + id + "'");
   }
 
+  /** A change that could not be made now: it did not finish in time, or Faultline is stopping. */
+  public static ProxyException unavailable(String message) {
+    return new ProxyException(503, null, message);
+  }
+
   /** The same refusal for a field nested under {@code parent}, e.g. {@code proxies.defaults}. */
   public ProxyException under(String parent) {
     return new ProxyException(status, parent + "." + field, parent + "." + getMessage());

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Creates, changes, starts, stops and deletes proxies, and keeps the running ones deployed:
  * one {@link ProxyVerticle} deployment per running proxy. Every change is all-or-nothing: a
  * proxy is stored only once its port is bound, and a refused change leaves the proxy as it was.
- * Changes run one at a time, so two requests can never take the same port or name.
+ * Changes run one at a time, so two requests can never take the same port or name; each one is
+ * bounded in time, so one that never finishes fails alone and the changes after it go ahead.
  */
 public final class ProxyManager {
 
@@ -38,6 +40,13 @@ public final class ProxyManager {
   public static final String DEMO_NAME = "demo";
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
+
+  /** Binding a port and opening a provider session take milliseconds; this is for one that hangs. */
+  private static final long START_TIMEOUT_SECONDS = 15;
+  /** A stop lets requests in flight finish for 10 s, then closes the provider session. */
+  private static final long STOP_TIMEOUT_SECONDS = 20;
+  /** The last bound on a whole change (several steps and store calls), after which the next one goes. */
+  static final long CHANGE_TIMEOUT_SECONDS = 60;
 
   private final Vertx vertx;
   private final FaultlineConfig config;
@@ -50,6 +59,8 @@ public final class ProxyManager {
   private final Map<String, String> failures = new ConcurrentHashMap<>();
   private volatile int adminPort;
   private Future<?> queue = Future.succeededFuture();
+  private volatile boolean closing;
+  private volatile long changeTimeoutMs = TimeUnit.SECONDS.toMillis(CHANGE_TIMEOUT_SECONDS);
 
   private record Deployment(String deploymentId, ProxyDefinition proxy, List<ProxyVerticle> instances) {
   }
@@ -64,6 +75,11 @@ public final class ProxyManager {
     this.input = new ProxyInput(blocks);
     this.runtime = runtime;
     this.adminPort = config.adminPort();
+  }
+
+  /** For tests: how long a whole change may take before it is given up. */
+  void changeTimeout(long millis) {
+    this.changeTimeoutMs = millis;
   }
 
   /** The port the admin API actually bound, which no proxy may take. */
@@ -145,9 +161,14 @@ public final class ProxyManager {
     }));
   }
 
-  /** At shutdown: closes every running proxy's port; what the user asked for stays stored as is. */
+  /**
+   * At shutdown: closes every running proxy's port; what the user asked for stays stored as is.
+   * It does not wait behind a change in progress (that one may be what hangs): changes asked
+   * for from now on are refused, and each proxy's stop is bounded on its own.
+   */
   public Future<Void> shutdown() {
-    return serialized(() -> Future.join(live.values().stream().map(this::undeploy).toList()).mapEmpty());
+    closing = true;
+    return Future.join(live.values().stream().map(this::undeploy).toList()).mapEmpty();
   }
 
   /** Makes sure the demo proxy (provider mock) exists and sits on {@code port}. */
@@ -266,7 +287,14 @@ public final class ProxyManager {
       return deploy(to);
     }
     if (current.proxy().port() != to.port()) {
-      return deploy(to).compose(v -> vertx.undeploy(current.deploymentId()));
+      // The move is done once the new port listens; an old port slow to close is only reported.
+      return deploy(to).compose(v -> vertx.undeploy(current.deploymentId())
+          .timeout(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .otherwise(e -> {
+            LOG.warn("Proxy '{}' moved to port {}, but its old port {} did not close: {}", to.name(), to.port(),
+                current.proxy().port(), e.toString());
+            return null;
+          }));
     }
     Provider provider = plugins.provider(to.provider()).orElseThrow();
     return Future.all(current.instances().stream().map(v -> v.reconfigure(to, provider)).toList())
@@ -289,7 +317,18 @@ public final class ProxyManager {
       instances.add(verticle);
       return verticle;
     };
-    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(config.proxyInstances()))
+    Future<String> deployment = vertx.deployVerticle(factory,
+        new DeploymentOptions().setInstances(config.proxyInstances()));
+    return deployment.timeout(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .recover(e -> {
+          if (deployment.isComplete()) {
+            return Future.failedFuture(e);
+          }
+          // Given up: should it still come up, nobody asked for it any more.
+          deployment.onSuccess(vertx::undeploy);
+          return Future.failedFuture(ProxyException.unavailable("proxy '" + proxy.name() + "' did not start within "
+              + START_TIMEOUT_SECONDS + " s (provider '" + proxy.provider() + "'); it was not started"));
+        })
         .onSuccess(deploymentId -> {
           live.put(proxy.id(), new Deployment(deploymentId, proxy, instances));
           failures.remove(proxy.id());
@@ -302,13 +341,18 @@ public final class ProxyManager {
   }
 
   private Future<Void> undeploy(Deployment deployment) {
-    return vertx.undeploy(deployment.deploymentId())
+    ProxyDefinition proxy = deployment.proxy();
+    Future<Void> undeployment = vertx.undeploy(deployment.deploymentId())
         .onComplete(r -> {
-          live.remove(deployment.proxy().id());
-          publish(deployment.proxy(), "stopped", null);
-          LOG.info("Proxy '{}' ({}) stopped; port {} closed", deployment.proxy().name(), deployment.proxy().id(),
-              deployment.proxy().port());
+          live.remove(proxy.id());
+          publish(proxy, "stopped", null);
+          LOG.info("Proxy '{}' ({}) stopped; port {} closed", proxy.name(), proxy.id(), proxy.port());
         });
+    // Still running as far as anyone can tell until it does stop: the change that asked fails.
+    return undeployment.timeout(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .recover(e -> undeployment.isComplete() ? Future.failedFuture(e)
+            : Future.failedFuture(ProxyException.unavailable("proxy '" + proxy.name() + "' did not stop within "
+                + STOP_TIMEOUT_SECONDS + " s; it is still shown as running until it does")));
   }
 
   private ProxyException fail(ProxyDefinition proxy, ProxyException error) {
@@ -355,19 +399,39 @@ public final class ProxyManager {
         .put("ts", Instant.now().toString()));
   }
 
-  /** Runs admin changes one after another, each seeing the previous one's outcome. */
+  /**
+   * Runs admin changes one after another, each seeing the previous one's outcome. A change that
+   * has not finished after {@link #CHANGE_TIMEOUT_SECONDS} fails, and the queue moves on.
+   */
   private synchronized <T> Future<T> serialized(Supplier<Future<T>> change) {
     Promise<T> result = Promise.promise();
     queue = queue.transform(previous -> {
-      Future<T> next;
-      try {
-        next = change.get();
-      } catch (RuntimeException e) {
-        next = Future.failedFuture(e);
-      }
-      next.onComplete(result);
-      return next.otherwiseEmpty();
+      Future<T> bounded = bounded(begin(change));
+      bounded.onComplete(result);
+      return bounded.otherwiseEmpty();
     });
     return result.future();
+  }
+
+  private <T> Future<T> begin(Supplier<Future<T>> change) {
+    if (closing) {
+      return Future.failedFuture(ProxyException.unavailable("Faultline is shutting down; no change is made"));
+    }
+    try {
+      return change.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private <T> Future<T> bounded(Future<T> change) {
+    return change.timeout(changeTimeoutMs, TimeUnit.MILLISECONDS).recover(e -> {
+      if (change.isComplete()) {
+        return Future.failedFuture(e);
+      }
+      LOG.error("A proxy change did not finish within {} ms; the next change goes ahead", changeTimeoutMs);
+      return Future.failedFuture(ProxyException.unavailable("the change did not finish within "
+          + changeTimeoutMs / 1000 + " s and was given up; GET the proxy to see its state now"));
+    });
   }
 }

@@ -29,6 +29,9 @@ public final class ProxyVerticle extends VerticleBase {
   /** How long a replaced route waits for its last requests before its session closes anyway. */
   private static final long DRAIN_GRACE_SECONDS = 30;
 
+  /** How long a start that failed, or a stop, waits for the provider session to close. */
+  private static final long SESSION_CLOSE_SECONDS = 5;
+
   private final ProxyRuntime runtime;
   private final BodyReader bodyReader;
   private volatile Route route;
@@ -67,14 +70,21 @@ public final class ProxyVerticle extends VerticleBase {
     route = open(proxy, route.provider());
     server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
         .requestHandler(this::handle);
+    // The session is closed before start fails, never beside it: Vert.x tears down a failed
+    // deployment's context (and the clients the session made on it) once start fails, and a
+    // session closing its client while that teardown runs could leave the deployment unfinished.
     return server.listen(proxy.port(), runtime.host())
-        .onFailure(e -> route.pipeline().session().close());
+        .recover(e -> route.pipeline().session().close()
+            .timeout(SESSION_CLOSE_SECONDS, TimeUnit.SECONDS)
+            .transform(closed -> Future.failedFuture(e)));
   }
 
   @Override
   public Future<?> stop() {
     // In-flight requests (a long stream) get a grace period before connections close.
-    return server.shutdown(10, TimeUnit.SECONDS).eventually(() -> route.pipeline().session().close());
+    // A provider whose close never ends must not keep the proxy from stopping.
+    return server.shutdown(10, TimeUnit.SECONDS)
+        .eventually(() -> route.pipeline().session().close().timeout(SESSION_CLOSE_SECONDS, TimeUnit.SECONDS));
   }
 
   /**
