@@ -1,0 +1,148 @@
+package dev.faultline.testing;
+
+import dev.faultline.FaultlineHarness;
+import dev.faultline.launcher.Main;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Faultline as its own operating-system process, started the way {@code java -jar} starts it
+ * ({@link Main}, the test's classpath standing in for the jar, which is packaged only after the
+ * tests), so a test can kill it, signal it and start it again over the same data folder.
+ */
+public final class FaultlineProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path output;
+  public final int adminPort;
+  public final int demoPort;
+
+  private FaultlineProcess(Process process, Path output, int adminPort, int demoPort) {
+    this.process = process;
+    this.output = output;
+    this.adminPort = adminPort;
+    this.demoPort = demoPort;
+  }
+
+  /**
+   * Starts Faultline on {@code dataDir} with the real plugin jars, a demo proxy on a free port,
+   * and {@code env} on top; returns once {@code /healthz} answers 200 (fails after 60 s).
+   */
+  public static FaultlineProcess start(Path dataDir, Map<String, String> env) {
+    int adminPort = FaultlineHarness.freePort();
+    int demoPort = FaultlineHarness.freePort();
+    Path output = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".out");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(dataDir.getParent().toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    builder.environment().put("FAULTLINE_ADMIN_PORT", String.valueOf(adminPort));
+    builder.environment().put("FAULTLINE_DEMO_PORT", String.valueOf(demoPort));
+    builder.environment().put("FAULTLINE_DATA_DIR", dataDir.toString());
+    builder.environment().put("FAULTLINE_PLUGINS_DIR", FaultlineHarness.PLUGINS.toAbsolutePath().toString());
+    builder.environment().putAll(env);
+    try {
+      FaultlineProcess started = new FaultlineProcess(builder.start(), output, adminPort, demoPort);
+      started.awaitHealthy();
+      return started;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitHealthy() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      if (!process.isAlive()) {
+        throw new AssertionError("Faultline exited with " + process.exitValue() + " before /healthz answered:\n" + output());
+      }
+      try {
+        if (get("/healthz").statusCode() == 200) {
+          return;
+        }
+      } catch (UncheckedIOException notYet) {
+        // still starting
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("/healthz did not answer 200 within 60 s:\n" + output());
+      }
+      sleep(200);
+    }
+  }
+
+  public HttpResponse<String> get(String path) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** {@code kill -9}: no shutdown hook, no flush. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(10);
+  }
+
+  /** {@code kill -TERM}: the shutdown hook runs. Returns the exit code; fails if it takes over {@code seconds}. */
+  public int terminate(long seconds) {
+    process.destroy();
+    return awaitExit(seconds);
+  }
+
+  private int awaitExit(long seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("Faultline did not exit within " + seconds + " s:\n" + output());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** What the process printed so far: for failure messages. */
+  public String output() {
+    try {
+      String text = java.nio.file.Files.readString(output);
+      return text.length() > 4000 ? "…" + text.substring(text.length() - 4000) : text;
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      awaitExit(10);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
