@@ -11,7 +11,6 @@ import dev.faultline.FaultlineHarness;
 import dev.faultline.launcher.ConfigLoader;
 import dev.faultline.launcher.Faultline;
 import dev.faultline.launcher.FaultlineConfig;
-import dev.faultline.logs.LogTesting;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
