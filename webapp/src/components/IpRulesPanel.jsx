@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { proxiesApi } from '../lib/api.js';
 import { useAction } from '../hooks.js';
+import { BlockForm } from './BlockForm.jsx';
 import { Button, ErrorNote, Field, INPUT, Unavailable } from './ui.jsx';
 
 const lines = (list) => (Array.isArray(list) ? list.join('\n') : '');
@@ -43,6 +44,12 @@ export function IpRulesPanel({ proxy, onChanged }) {
       </div>
       <Button variant="primary" onClick={submit} disabled={save.busy} data-testid="ip-save">Save IP rules</Button>
       <ErrorNote error={save.error} />
+      {proxy.caller_limit ? (
+        <div className="border-t border-slate-100 pt-3">
+          <BlockForm proxy={proxy} name="caller_limit" onSaved={onChanged}
+            toggle="Limit each caller: requests per second per address, and per API key when one is sent (429 beyond)" />
+        </div>
+      ) : null}
     </div>
   );
 }

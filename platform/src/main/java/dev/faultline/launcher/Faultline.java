@@ -10,6 +10,8 @@ import dev.faultline.api.LogRoutes;
 import dev.faultline.api.MetricsRoutes;
 import dev.faultline.cache.CacheSettings;
 import dev.faultline.cache.ResponseCache;
+import dev.faultline.callerlimit.CallerLimitSettings;
+import dev.faultline.callerlimit.CallerLimits;
 import dev.faultline.faults.FaultsFeature;
 import dev.faultline.ipfilter.IpAccess;
 import dev.faultline.ipfilter.IpFilter;
@@ -86,6 +88,10 @@ public final class Faultline {
               // IP filtering: its block, and a check each proxy runs at accept, before the body is read.
               blocks.add(new IpAccess.Block());
               interceptors.add(IpFilter.factory(config.trustedProxies().stream().map(IpRule::parse).toList()));
+              // Caller limit: its block, and a check at accept right after the IP filter, which names
+              // the caller (a refused address takes nothing from anyone's limit).
+              blocks.add(CallerLimitSettings.BLOCK);
+              interceptors.add(new CallerLimits().interceptors());
 
               // Response cache: its block, and its step after the faults step and before any
               // upstream timeout (a hit never waits on a timeout; a faulted answer is never stored).

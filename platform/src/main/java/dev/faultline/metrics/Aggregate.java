@@ -21,6 +21,7 @@ final class Aggregate {
   double cost;
   double saved;
   long unpriced;
+  long callerLimited;
   final Map<String, Long> faults = new TreeMap<>();
 
   void add(Sample sample) {
@@ -40,6 +41,7 @@ final class Aggregate {
     cost += sample.cost();
     saved += sample.saved();
     unpriced += sample.unpriced() ? 1 : 0;
+    callerLimited += sample.callerLimited() ? 1 : 0;
     if (sample.fault() != null) {
       faults.merge(sample.fault(), 1L, Long::sum);
     }
@@ -60,6 +62,7 @@ final class Aggregate {
     cost += other.cost;
     saved += other.saved;
     unpriced += other.unpriced;
+    callerLimited += other.callerLimited;
     other.faults.forEach((id, n) -> faults.merge(id, n, Long::sum));
   }
 
@@ -87,6 +90,7 @@ final class Aggregate {
         .put("cost_usd", cost)
         .put("cost_saved_usd", saved)
         .put("unpriced_requests", unpriced)
+        .put("caller_rate_limited", callerLimited)
         .put("faults", faultsJson());
   }
 
@@ -96,7 +100,7 @@ final class Aggregate {
         .put("requests", requests).put("status", statusJson()).put("latency", latency.toJson())
         .put("latency_sum_ms", latencySumMs).put("hits", cacheHits).put("misses", cacheMisses)
         .put("bypass", cacheBypass).put("prompt", promptTokens).put("completion", completionTokens)
-        .put("cost", cost).put("saved", saved).put("unpriced", unpriced)
+        .put("cost", cost).put("saved", saved).put("unpriced", unpriced).put("caller_limited", callerLimited)
         .put("faults", faultsJson());
   }
 
@@ -117,6 +121,7 @@ final class Aggregate {
     a.cost = json.getDouble("cost", 0.0);
     a.saved = json.getDouble("saved", 0.0);
     a.unpriced = json.getLong("unpriced", 0L);
+    a.callerLimited = json.getLong("caller_limited", 0L);
     json.getJsonObject("faults", new JsonObject()).forEach(e -> a.faults.put(e.getKey(), ((Number) e.getValue()).longValue()));
     return a;
   }

@@ -8,9 +8,14 @@ import io.vertx.core.json.JsonObject;
  * @param statusClass 1 to 5 for 1xx to 5xx, 0 when no response was sent (a reset, a caller gone)
  * @param cost        USD paid, 0 when not known
  * @param unpriced    whether tokens were used at a price nobody knows
+ * @param callerLimited whether the proxy's own caller limit refused the request
  */
 record Sample(String proxyId, int statusClass, double latencyMs, String cacheStatus, long promptTokens,
-              long completionTokens, double cost, double saved, boolean unpriced, String fault) {
+              long completionTokens, double cost, double saved, boolean unpriced, String fault,
+              boolean callerLimited) {
+
+  /** The {@code error_type} of a request the caller limit refused (see callerlimit.CallerLimit). */
+  static final String CALLER_LIMITED = "caller_rate_limited";
 
   static Sample of(JsonObject entry) {
     int status = entry.getInteger("status", 0);
@@ -24,7 +29,8 @@ record Sample(String proxyId, int statusClass, double latencyMs, String cacheSta
         number(entry, "cost_usd"),
         number(entry, "cost_saved_usd"),
         "unknown_price".equals(entry.getString("cost_source")),
-        entry.getString("fault"));
+        entry.getString("fault"),
+        CALLER_LIMITED.equals(entry.getString("error_type")));
   }
 
   private static double number(JsonObject entry, String key) {

@@ -77,6 +77,22 @@ class RollingWindowsTest {
   }
 
   @Test
+  void requestsTheCallerLimitRefusedAreCountedAndSurviveARestart() {
+    metrics.record(entry("prx_a", 429, 1).put("error_type", "caller_rate_limited"), T0);
+    metrics.record(entry("prx_a", 429, 1).put("error_type", "caller_rate_limited"), T0);
+    metrics.record(entry("prx_a", 429, 1).put("error_type", "rate_limit_exceeded").put("fault", "rate-limit"), T0);
+    metrics.record(entry("prx_b", 200, 1), T0);
+
+    assertEquals(2, metrics.snapshot("prx_a", Window.ONE_MINUTE, T0).getLong("caller_rate_limited"),
+        "the provider's own (simulated) limit is a fault, not the caller limit");
+    assertEquals(0, metrics.snapshot("prx_b", Window.ONE_MINUTE, T0).getLong("caller_rate_limited"));
+    assertEquals(2, metrics.totals().get("prx_a").callerLimited, "the Prometheus counter");
+    Metrics restarted = new Metrics();
+    metrics.save(T0).forEach((scope, data) -> restarted.restore(scope, data, T0 + 1000));
+    assertEquals(2, restarted.snapshot(null, Window.ONE_HOUR, T0 + 1000).getLong("caller_rate_limited"));
+  }
+
+  @Test
   void savedWindowsComeBackWithoutWhatHasExpiredSince() {
     metrics.record(entry("prx_a", 200, 10), T0);
     metrics.record(entry("prx_a", 500, 10), T0 + Duration.ofMinutes(20).toMillis());
