@@ -37,7 +37,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -129,8 +128,9 @@ public final class Faultline {
               routes.add(new FaultRoutes(proxies, faults.catalog()));
               // The dashboard last: every /api route above wins over its page fallback.
               routes.add(new DashboardRoutes());
-              plugins.onChange(change -> faults.strategiesChanged(change.faultStrategies(), proxies)
-                  .compose(v -> change.added() ? Future.succeededFuture() : stopUsing(proxies, change.providers())));
+              // Providers first: a proxy whose provider went is down before its faults are rebuilt.
+              plugins.onChange(change -> proxies.providersChanged(change)
+                  .compose(v -> faults.strategiesChanged(change.faultStrategies(), proxies)));
               AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
                   routes);
               // The cache (its key secret, its writer) is up before any proxy can use it.
@@ -150,12 +150,6 @@ public final class Faultline {
     } catch (IllegalArgumentException e) {
       throw new ConfigLoader.ConfigException(e.getMessage());
     }
-  }
-
-  /** A provider's plugin is going away: the proxies using it stop (start them again once it is back). */
-  private static Future<Void> stopUsing(ProxyManager proxies, Set<String> providers) {
-    return providers.isEmpty() ? Future.succeededFuture()
-        : proxies.eachRunning(proxy -> providers.contains(proxy.provider()), proxies::stop);
   }
 
   private Future<Void> restoreProxies() {

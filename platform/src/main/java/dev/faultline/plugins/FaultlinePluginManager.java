@@ -2,6 +2,7 @@ package dev.faultline.plugins;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
@@ -13,6 +14,20 @@ final class FaultlinePluginManager extends DefaultPluginManager {
 
   FaultlinePluginManager(Path pluginsDir) {
     super(pluginsDir);
+  }
+
+  /**
+   * The plugin id of {@code jar} when a plugin with that id is loaded already: PF4J would refuse
+   * the jar with a long message; the host says which jar has the id instead. Empty when the id is
+   * free or the descriptor cannot be read (loading then reports why).
+   */
+  Optional<String> loadedIdOf(Path jar) {
+    try {
+      String id = getPluginDescriptorFinder().find(jar).getPluginId();
+      return id != null && getPlugin(id) != null ? Optional.of(id) : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads every plugin jar of the plugins folder and keeps their extensions. A jar that cannot be
  * loaded, started or instantiated is reported (file and reason) and skipped: one broken plugin
- * never stops the host. While {@link #watch watched}, a jar dropped into the folder is loaded and
- * a jar removed (or replaced) is unloaded, after the {@link #onChange listeners} let go of its
- * extensions.
+ * never stops the host. While {@link #watch watched}, a jar dropped into the folder is loaded, a
+ * jar removed is unloaded and a jar replaced is unloaded then loaded again; the
+ * {@link #onChange listeners} then hear which providers came, were replaced or went, so proxies
+ * move to a replacement without closing their ports. A jar refused because another one already
+ * had its plugin or provider id is tried again once a plugin goes, so it can take over.
  */
 public final class PluginHost {
 
@@ -52,6 +54,13 @@ public final class PluginHost {
   private final List<FailedPlugin> failed = new CopyOnWriteArrayList<>();
   /** Each jar as it was when last tried, loaded or not: a jar is tried again only once it changes. */
   private final Map<String, Stamp> tried = new ConcurrentHashMap<>();
+  /** Jars refused because a loaded plugin had their plugin or provider id: tried again when one goes. */
+  private final Set<String> refusedAsDuplicate = ConcurrentHashMap.newKeySet();
+  /**
+   * During a rescan, the providers of the plugins being unloaded: their ids are free for the jars
+   * loaded in the same scan (a replacement), though proxies still use them until told.
+   */
+  private final Map<String, Provider> leaving = new ConcurrentHashMap<>();
   private final List<Function<PluginChange, Future<Void>>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean scanning = new AtomicBoolean();
   private volatile Vertx vertx;
@@ -88,9 +97,10 @@ public final class PluginHost {
   }
 
   /**
-   * Tells {@code listener} when plugins come or go, on an event loop. Before a plugin is unloaded
-   * its fault strategies are already gone (its providers only after), and the plugin is unloaded
-   * once every listener's future completes: a listener stops or rebuilds the proxies using it.
+   * Tells {@code listener} when plugins came, went or were replaced, on an event loop, once the
+   * folder's changes are loaded: a listener moves, fails or restarts the proxies using them. The
+   * classes of a plugin already unloaded keep working for what still holds them (they are all
+   * loaded up front), so requests in flight on a replaced or removed provider finish.
    */
   public void onChange(Function<PluginChange, Future<Void>> listener) {
     listeners.add(listener);
@@ -108,7 +118,7 @@ public final class PluginHost {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(this::changes)
-        .compose(changes -> unload(changes.gone()).compose(v -> load(changes.fresh())))
+        .compose(this::apply)
         .onFailure(e -> LOG.error("Rescanning the plugins folder {} failed", folder.toAbsolutePath(), e))
         .eventually(() -> {
           scanning.set(false);
@@ -175,6 +185,11 @@ public final class PluginHost {
     List<LoadedPlugin> gone = loaded.stream()
         .filter(p -> !Objects.equals(tried.get(p.file()), present.get(p.file())))
         .toList();
+    if (!gone.isEmpty()) {
+      // The plugin a duplicate was refused for may be the one going: the duplicate gets its turn.
+      refusedAsDuplicate.forEach(tried::remove);
+      refusedAsDuplicate.clear();
+    }
     List<Path> fresh = new ArrayList<>();
     present.forEach((file, stamp) -> {
       if (!stamp.equals(tried.get(file))) {
@@ -182,50 +197,70 @@ public final class PluginHost {
       }
     });
     failed.removeIf(f -> !Objects.equals(tried.get(f.file()), present.get(f.file())));
+    refusedAsDuplicate.retainAll(present.keySet());
     tried.keySet().retainAll(present.keySet());
-    return new Changes(gone, fresh);
+    return new Changes(gone, fresh, present.keySet());
   }
 
-  private Future<Void> unload(List<LoadedPlugin> gone) {
-    Future<Void> chain = Future.succeededFuture();
-    for (LoadedPlugin plugin : gone) {
-      chain = chain.compose(v -> unload(plugin));
-    }
-    return chain;
-  }
-
-  private Future<Void> unload(LoadedPlugin plugin) {
-    LOG.info("Plugin jar {} was removed or replaced: unloading plugin {}", plugin.file(), plugin.id());
-    plugin.faultStrategyIds().forEach(faultStrategies::remove);
-    return tell(new PluginChange(false, plugin.providerIds(), plugin.faultStrategyIds()))
-        .compose(v -> {
-          plugin.providerIds().forEach(providers::remove);
-          loaded.remove(plugin);
-          return vertx.executeBlocking(() -> {
-            unloadQuietly(plugin.id());
-            return null;
-          });
-        });
-  }
-
-  private Future<Void> load(List<Path> jars) {
-    if (jars.isEmpty()) {
+  /**
+   * Unloads the plugins that went and loads the jars that came (a replaced jar is both; PF4J takes
+   * one plugin id once, so the old one goes first), then tells the listeners the outcome: which
+   * providers are new, which have a new implementation, which are gone and why.
+   */
+  private Future<Void> apply(Changes changes) {
+    if (changes.gone().isEmpty() && changes.fresh().isEmpty()) {
       return Future.succeededFuture();
+    }
+    Set<String> strategyIds = new LinkedHashSet<>();
+    for (LoadedPlugin plugin : changes.gone()) {
+      LOG.info("Plugin jar {} was removed or replaced: unloading plugin {}", plugin.file(), plugin.id());
+      plugin.faultStrategyIds().forEach(faultStrategies::remove);
+      strategyIds.addAll(plugin.faultStrategyIds());
+      plugin.providerIds().forEach(id -> Optional.ofNullable(providers.get(id)).ifPresent(p -> leaving.put(id, p)));
+      loaded.remove(plugin);
     }
     int before = loaded.size();
     return vertx.executeBlocking(() -> {
-      jars.forEach(this::tryJar);
+      changes.gone().forEach(plugin -> unloadQuietly(plugin.id()));
+      changes.fresh().forEach(this::tryJar);
       return List.copyOf(loaded.subList(before, loaded.size()));
-    }).compose(added -> {
-      Set<String> providerIds = new LinkedHashSet<>();
-      Set<String> strategyIds = new LinkedHashSet<>();
+    }).map(added -> {
+      Set<String> addedProviders = new LinkedHashSet<>();
       added.forEach(p -> {
-        LOG.info("Plugin jar {} dropped in: loaded plugin {} ({})", p.file(), p.id(), p.extensions());
-        providerIds.addAll(p.providerIds());
+        LOG.info("Plugin jar {} loaded: plugin {} ({})", p.file(), p.id(), p.extensions());
+        addedProviders.addAll(p.providerIds());
         strategyIds.addAll(p.faultStrategyIds());
       });
-      return added.isEmpty() ? Future.succeededFuture() : tell(new PluginChange(true, providerIds, strategyIds));
-    });
+      Set<String> replaced = new LinkedHashSet<>();
+      Map<String, String> removed = new LinkedHashMap<>();
+      leaving.forEach((id, old) -> {
+        if (providers.get(id) != old) {
+          replaced.add(id);
+        } else {
+          providers.remove(id);
+          removed.put(id, removalReason(id, changes));
+        }
+      });
+      addedProviders.removeAll(replaced);
+      leaving.clear();
+      return new PluginChange(addedProviders, replaced, removed, strategyIds);
+    }).recover(e -> {
+      // Whatever failed, no provider stays half-gone: the ones not reloaded are removed.
+      leaving.keySet().forEach(id -> providers.remove(id, leaving.get(id)));
+      leaving.clear();
+      return Future.failedFuture(e);
+    }).compose(this::tell);
+  }
+
+  /** Why a provider went: its jar was taken out, or its new jar did not load. */
+  private String removalReason(String providerId, Changes changes) {
+    String file = changes.gone().stream().filter(p -> p.providerIds().contains(providerId))
+        .map(LoadedPlugin::file).findFirst().orElse(null);
+    if (file != null && changes.present().contains(file)) {
+      return "provider plugin '" + providerId + "' was replaced by " + file
+          + ", which did not load (see GET /api/plugins)";
+    }
+    return "provider plugin '" + providerId + "' was removed";
   }
 
   /** Every listener, in turn; one that fails is logged and the others still run. */
@@ -268,6 +303,12 @@ public final class PluginHost {
     String pluginId = null;
     try {
       checkIsZip(jar);
+      Optional<String> taken = manager.loadedIdOf(jar);
+      if (taken.isPresent()) {
+        String holder = loaded.stream().filter(p -> p.id().equals(taken.get())).map(LoadedPlugin::file)
+            .findFirst().orElse("another jar");
+        throw PluginFailure.duplicate("plugin id '" + taken.get() + "' is already loaded from " + holder);
+      }
       try {
         pluginId = manager.loadPlugin(jar);
       } catch (InvalidPluginDescriptorException e) {
@@ -290,6 +331,9 @@ public final class PluginHost {
       loaded.add(new LoadedPlugin(plugin, file, extensions));
     } catch (Throwable e) {
       String reason = describe(e);
+      if (e instanceof PluginFailure failure && failure.duplicate) {
+        refusedAsDuplicate.add(file);
+      }
       LOG.error("Skipped plugin jar {}: {}", file, reason);
       failed.add(new FailedPlugin(file, reason));
       unloadQuietly(pluginId);
@@ -340,14 +384,16 @@ public final class PluginHost {
     for (String name : names) {
       Object extension = instantiate(plugin, name);
       if (extension instanceof Provider provider) {
-        if (providers.containsKey(provider.id()) || found.containsKey(provider.id())) {
-          throw new PluginFailure("provider id '" + provider.id() + "' is already taken by another plugin");
+        if ((providers.containsKey(provider.id()) && !leaving.containsKey(provider.id()))
+            || found.containsKey(provider.id())) {
+          throw PluginFailure.duplicate("provider id '" + provider.id() + "' is already taken by another plugin");
         }
         found.put(provider.id(), provider);
         described.add(LoadedPlugin.PROVIDER + provider.id());
       } else if (extension instanceof FaultStrategy strategy) {
         if (faultStrategies.containsKey(strategy.id()) || foundStrategies.containsKey(strategy.id())) {
-          throw new PluginFailure("fault strategy id '" + strategy.id() + "' is already taken by another plugin");
+          throw PluginFailure.duplicate("fault strategy id '" + strategy.id()
+              + "' is already taken by another plugin");
         }
         foundStrategies.put(strategy.id(), strategy);
         described.add(LoadedPlugin.FAULT + strategy.id());
@@ -431,13 +477,16 @@ public final class PluginHost {
   }
 
   /**
-   * Plugins came ({@code added}) or are going: the ids of the providers and fault strategies
-   * they add or take away.
+   * What one look at the plugins folder changed: providers that are new, providers now
+   * implemented by a new jar (same id), providers gone (with why), and fault strategies that came,
+   * went or were replaced.
    */
-  public record PluginChange(boolean added, Set<String> providers, Set<String> faultStrategies) {
+  public record PluginChange(Set<String> addedProviders, Set<String> replacedProviders,
+                             Map<String, String> removedProviders, Set<String> faultStrategies) {
   }
 
-  private record Changes(List<LoadedPlugin> gone, List<Path> fresh) {
+  /** Loaded plugins whose jar went or changed, jars to try, and every jar now in the folder. */
+  private record Changes(List<LoadedPlugin> gone, List<Path> fresh, Set<String> present) {
   }
 
   /** A jar's size and modification time: when either moves, the jar is new content. */
@@ -452,8 +501,20 @@ public final class PluginHost {
   }
 
   private static final class PluginFailure extends RuntimeException {
+    /** Refused only because a loaded plugin has its id: the jar may take over once that one goes. */
+    final boolean duplicate;
+
     PluginFailure(String message) {
+      this(false, message);
+    }
+
+    private PluginFailure(boolean duplicate, String message) {
       super(message);
+      this.duplicate = duplicate;
+    }
+
+    static PluginFailure duplicate(String message) {
+      return new PluginFailure(true, message);
     }
   }
 }

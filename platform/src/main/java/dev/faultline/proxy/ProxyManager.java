@@ -187,6 +187,67 @@ public final class ProxyManager {
     });
   }
 
+  /**
+   * Follows the plugins folder. A running proxy whose provider got a new jar moves to it without
+   * closing its port (requests in flight finish on the old session); one whose provider went
+   * closes its port and reads {@code failed} with why; one that should run and whose provider came
+   * (back) starts. The stored status, what the user asked for, is never changed here: after a
+   * restart the proxy runs again if its provider is there.
+   */
+  public Future<Void> providersChanged(PluginHost.PluginChange change) {
+    return serialized(() -> store.list().compose(proxies -> Future.join(proxies.stream()
+            .filter(ProxyDefinition::running)
+            .map(proxy -> followProvider(proxy, change).otherwiseEmpty())
+            .toList())
+        .mapEmpty()));
+  }
+
+  private Future<Void> followProvider(ProxyDefinition stored, PluginHost.PluginChange change) {
+    Deployment current = live.get(stored.id());
+    String removal = change.removedProviders().get(stored.provider());
+    if (removal != null) {
+      return current != null ? undeployFailed(current, removal) : markFailed(stored, removal);
+    }
+    if (change.replacedProviders().contains(stored.provider())) {
+      return current != null ? moveToNewProvider(current) : deploy(stored);
+    }
+    if (change.addedProviders().contains(stored.provider()) && current == null) {
+      return deploy(stored);
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Reopens the proxy's sessions on its provider's new implementation, port open throughout. */
+  private Future<Void> moveToNewProvider(Deployment current) {
+    ProxyDefinition proxy = current.proxy();
+    Provider provider = plugins.provider(proxy.provider()).orElse(null);
+    if (provider == null) {
+      return undeployFailed(current, "provider plugin '" + proxy.provider() + "' was removed");
+    }
+    return Future.all(current.instances().stream().map(v -> v.reconfigure(proxy, provider)).toList())
+        .<Void>mapEmpty()
+        .onSuccess(v -> LOG.info("Proxy '{}' ({}) now uses the new jar of provider {}; port {} stayed open",
+            proxy.name(), proxy.id(), proxy.provider(), proxy.port()))
+        // The new implementation refuses the proxy's settings: it cannot keep serving on the old one.
+        .recover(e -> undeployFailed(current, translate(e, proxy).getMessage()));
+  }
+
+  private Future<Void> undeployFailed(Deployment deployment, String reason) {
+    ProxyDefinition proxy = deployment.proxy();
+    return vertx.undeploy(deployment.deploymentId())
+        .onComplete(r -> {
+          live.remove(proxy.id());
+          markFailed(proxy, reason);
+        });
+  }
+
+  private Future<Void> markFailed(ProxyDefinition proxy, String reason) {
+    failures.put(proxy.id(), reason);
+    publish(proxy, "failed", reason);
+    LOG.warn("Proxy '{}' ({}) is down, port {} closed: {}", proxy.name(), proxy.id(), proxy.port(), reason);
+    return Future.succeededFuture();
+  }
+
   /** The live JSON view of a proxy, as the admin API shows it. */
   private JsonObject view(ProxyDefinition proxy) {
     String upstream = proxy.upstream() != null ? proxy.upstream()

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A third party's fault plugin, compiled in the test, dropped into the plugins folder of a
  * running Faultline: picked up and usable without a restart, a strategy that throws never breaks
  * a request, and taking the jar out unloads it while the proxy keeps serving. A provider plugin
- * taken out stops the proxies that used it.
+ * taken out fails the proxies that used it, until it is back.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -153,7 +153,7 @@ class FaultPluginDropInTest {
   }
 
   @Test
-  void removingAProviderPluginStopsTheProxiesUsingIt(Vertx vertx) throws IOException {
+  void removingAProviderPluginFailsTheProxiesUsingItUntilItIsBack(Vertx vertx) throws IOException {
     Faultline faultline = await(Faultline.start(vertx, FaultlineHarness.config(dataDir).withPluginsDir(plugins)));
     WebClient client = FaultlineHarness.client(vertx);
     try {
@@ -166,9 +166,15 @@ class FaultPluginDropInTest {
 
       Files.delete(plugins.resolve("acme-echo.jar"));
       waitFor(() -> !plugins(client, faultline).contains("provider:echo"), "the provider plugin to unload");
+      waitFor(() -> !"running".equals(status(client, faultline, proxy)), "the proxy to stop serving");
       JsonObject after = expect(await(client.get(faultline.adminPort(), "127.0.0.1", "/api/proxies/"
           + proxy.getString("id")).send()), 200).bodyAsJsonObject();
-      assertEquals("stopped", after.getString("status"), after.encodePrettily());
+      assertEquals("failed", after.getString("status"), after.encodePrettily());
+      assertEquals("provider plugin 'echo' was removed", after.getString("error"));
+
+      dropIn(build.resolve("acme-echo.jar"), "acme-echo.jar");
+      waitFor(() -> "running".equals(status(client, faultline, proxy)), "the proxy to come back");
+      assertEquals(CHAT, chat(client, proxy.getInteger("port"), CHAT).bodyAsString());
     } finally {
       await(faultline.stop());
     }
@@ -187,6 +193,11 @@ class FaultPluginDropInTest {
 
   private static String plugins(WebClient client, Faultline faultline) {
     return expect(await(client.get(faultline.adminPort(), "127.0.0.1", "/api/plugins").send()), 200).bodyAsString();
+  }
+
+  private static String status(WebClient client, Faultline faultline, JsonObject proxy) {
+    return expect(await(client.get(faultline.adminPort(), "127.0.0.1", "/api/proxies/" + proxy.getString("id"))
+        .send()), 200).bodyAsJsonObject().getString("status");
   }
 
   private static String strategies(WebClient client, Faultline faultline) {

@@ -267,6 +267,43 @@ class PluginHostTest {
     })));
   }
 
+  @Test
+  void aJarRefusedForATakenProviderIdTakesOverWhenTheFirstGoes(Vertx vertx, VertxTestContext test, @TempDir Path dir)
+      throws IOException {
+    copyRealPlugin("provider-mock.jar", dir);
+    PluginJarBuilder.plugin("zz-mock-clone")
+        .source(provider("com.acme.clone", "CloneProvider", "mock"))
+        .extension("com.acme.clone.CloneProvider")
+        .writeTo(dir.resolve("zz-mock-clone.jar"));
+    List<PluginHost.PluginChange> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    PluginHost.start(vertx, dir)
+        .compose(two -> {
+          two.onChange(change -> {
+            changes.add(change);
+            return Future.succeededFuture();
+          });
+          // Watched only so that rescan runs; the hour-long period never fires during the test.
+          two.watch(vertx, TimeUnit.HOURS.toMillis(1));
+          try {
+            Files.delete(dir.resolve("provider-mock.jar"));
+          } catch (IOException e) {
+            return Future.failedFuture(e);
+          }
+          return two.rescan().map(two);
+        })
+        .onComplete(test.succeeding(two -> test.verify(() -> {
+          assertEquals("com.acme.clone.CloneProvider", two.provider("mock").orElseThrow().getClass().getName(),
+              "the clone took over the provider id");
+          assertEquals(List.of("zz-mock-clone"), two.loaded().stream().map(PluginHost.LoadedPlugin::id).toList());
+          assertEquals(List.of(), two.failed(), "the clone is no longer reported as failed");
+          assertEquals(List.of(new PluginHost.PluginChange(Set.of(), Set.of("mock"), Map.of(), Set.of())), changes,
+              "the provider is replaced, not removed then added");
+          two.stop();
+          test.completeNow();
+        })));
+  }
+
   private static void assertReason(String file, String... fragments) {
     PluginHost.FailedPlugin failure = host.failed().stream().filter(f -> f.file().equals(file)).findFirst()
         .orElseThrow(() -> new AssertionError(file + " is not reported as failed: " + host.failed()));
