@@ -117,13 +117,23 @@ public final class Exchange {
     this.fault = strategyId;
   }
 
-  /** The OpenAI error type of an error answer ({@code rate_limit_exceeded}, …), or null. */
+  /** The error type the log entry gets when the caller went away before the response ended. */
+  public static final String CLIENT_CLOSED = "client_closed";
+
+  /**
+   * The OpenAI error type of an error answer ({@code rate_limit_exceeded}, …), {@link #CLIENT_CLOSED}
+   * when the caller left, or null.
+   */
   public String errorType() {
     return errorType;
   }
 
   public void errorType(String value) {
-    this.errorType = value;
+    // Once the caller has left, that is why the exchange ended: the upstream call stopped for it
+    // (and failing on the way out) is no error of the upstream's.
+    if (outcome != Outcome.ABANDONED) {
+      this.errorType = value;
+    }
   }
 
   /** Adds a header to the response the caller gets, e.g. {@code X-Faultline-Cache}. */
@@ -236,6 +246,9 @@ public final class Exchange {
     }
     outcome = value;
     endNanos = System.nanoTime();
+    if (value == Outcome.ABANDONED) {
+      errorType = CLIENT_CLOSED;
+    }
     if (value == Outcome.ABANDONED && abandoned != null) {
       abandoned.tryComplete();
     }
