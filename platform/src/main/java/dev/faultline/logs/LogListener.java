@@ -113,7 +113,7 @@ public final class LogListener implements ExchangeListener {
     ProxyRequest request = exchange.request();
     HttpServerRequest http = exchange.http();
     String errorType = exchange.errorType() != null ? exchange.errorType()
-        : observer != null && exchange.status() >= 400 ? observer.errorType() : null;
+        : observer != null ? observer.errorType(exchange.status()) : null;
     JsonObject entry = new JsonObject()
         .put(LogField.TS.key(), Instant.ofEpochMilli(exchange.startMillis()).toString())
         .put(LogField.PROXY_ID.key(), exchange.proxy().id())

@@ -52,6 +52,9 @@ final class PrometheusText {
         byProxy, (proxy, a) -> text.sample("faultline_cost_saved_usd_total", proxy, null, null, a.saved));
     text.family("faultline_unpriced_requests_total", "counter", "Requests that used tokens of a model with no known price.",
         byProxy, (proxy, a) -> text.sample("faultline_unpriced_requests_total", proxy, null, null, a.unpriced));
+    text.family("faultline_stream_errors_total", "counter",
+        "Responses sent with a success status that ended with an error event (counted as errors).", byProxy,
+        (proxy, a) -> text.sample("faultline_stream_errors_total", proxy, null, null, a.streamErrors));
     text.family("faultline_faults_total", "counter", "Requests a fault strategy acted on, by strategy.", byProxy,
         (proxy, a) -> a.faults.forEach((strategy, n) -> text.sample("faultline_faults_total", proxy, "strategy", strategy, n)));
     text.header("faultline_log_entries_total", "counter", "Log entries by fate: written, dropped at a full queue, failed.");

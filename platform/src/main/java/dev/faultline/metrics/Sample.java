@@ -8,9 +8,12 @@ import io.vertx.core.json.JsonObject;
  * @param statusClass 1 to 5 for 1xx to 5xx, 0 when no response was sent (a reset, a caller gone)
  * @param cost        USD paid, 0 when not known
  * @param unpriced    whether tokens were used at a price nobody knows
+ * @param streamError whether a response that began as a success ended with an error (a stream's
+ *                    error event), which its status class does not show
  */
 record Sample(String proxyId, int statusClass, double latencyMs, String cacheStatus, long promptTokens,
-              long completionTokens, double cost, double saved, boolean unpriced, String fault) {
+              long completionTokens, double cost, double saved, boolean unpriced, String fault,
+              boolean streamError) {
 
   static Sample of(JsonObject entry) {
     int status = entry.getInteger("status", 0);
@@ -24,7 +27,9 @@ record Sample(String proxyId, int statusClass, double latencyMs, String cacheSta
         number(entry, "cost_usd"),
         number(entry, "cost_saved_usd"),
         "unknown_price".equals(entry.getString("cost_source")),
-        entry.getString("fault"));
+        entry.getString("fault"),
+        status > 0 && status < 400 && "completed".equals(entry.getString("outcome"))
+            && entry.getString("error_type") != null);
   }
 
   private static double number(JsonObject entry, String key) {
