@@ -50,6 +50,8 @@ public final class Exchange {
   private Usage usage;
   private boolean usageEstimated;
   private Outcome outcome;
+  /** False for a request whose request line was too long to read: its method and path are unknown. */
+  private boolean requestLineRead = true;
   /** Completed when nobody will read the upstream's answer any more; made only when asked for. */
   private Promise<Void> abandoned;
 
@@ -76,6 +78,15 @@ public final class Exchange {
 
   public HttpServerRequest http() {
     return http;
+  }
+
+  /** Whether the request line was read; when not, {@link #http()} shows a placeholder method and path. */
+  public boolean requestLineRead() {
+    return requestLineRead;
+  }
+
+  void requestLineUnread() {
+    this.requestLineRead = false;
   }
 
   public ProxyDefinition proxy() {
