@@ -101,7 +101,7 @@ public final class Faultline {
               LogWriterVerticle logWriter = new LogWriterVerticle(database.file(), monitoring.logQueueSize(),
                   monitoring.logRetentionDays(), monitoring.logRetentionRows());
               blocks.add(new LoggingBlock());
-              routes.add(new LogRoutes(vertx, logStore, logWriter.stats()));
+              routes.add(new LogRoutes(vertx, logStore, logWriter.stats(), faults.catalog()::ids));
               routes.add(new MetricsRoutes(vertx));
               routes.add(EventBusBridges.sockJs(vertx));
               Future<?> monitoringUp = logs.loadPrices(monitoring.pricesFile())
