@@ -120,7 +120,7 @@ public final class Faultline {
               ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database, proxyBlocks), plugins,
                   proxyBlocks, runtime);
               routes.add(new CacheRoutes(cache, proxies));
-              routes.add(new FaultRoutes(proxies, faults.catalog()));
+              routes.add(new FaultRoutes(proxies, faults));
               // The dashboard last: every /api route above wins over its page fallback.
               routes.add(new DashboardRoutes());
               plugins.onChange(change -> faults.strategiesChanged(change.faultStrategies(), proxies)
