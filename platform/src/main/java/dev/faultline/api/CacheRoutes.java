@@ -3,6 +3,7 @@ package dev.faultline.api;
 import dev.faultline.cache.CacheAdmin;
 import dev.faultline.cache.CacheSettings;
 import dev.faultline.cache.ResponseCache;
+import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
 import dev.faultline.proxy.ProxyManager;
 import io.vertx.core.Future;
@@ -126,6 +127,6 @@ public final class CacheRoutes implements ApiRoutes {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw ProxyException.invalid(name, "must be an integer from " + min + " to " + max + ", got \"" + text + "\"");
+    throw ProxyException.invalid(name, "must be an integer from " + min + " to " + max + ", got " + Echo.quote(text));
   }
 }

@@ -1,6 +1,6 @@
 package dev.faultline.api;
 
-import dev.faultline.faults.FaultCatalog;
+import dev.faultline.faults.FaultsFeature;
 import dev.faultline.proxy.ProxyManager;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /api/proxies/:id/faults}: read and replace a proxy's faults (its {@code faults} block),
- * effective on its next request with no restart; {@code /api/faults/strategies}: the strategies
+ * effective on its next request with no restart, and starting afresh; {@code /api/faults/strategies}: the strategies
  * loaded, with their parameters.
  */
 public final class FaultRoutes implements ApiRoutes {
@@ -18,16 +18,16 @@ public final class FaultRoutes implements ApiRoutes {
   private static final String FAULTS = "faults";
 
   private final ProxyManager proxies;
-  private final FaultCatalog catalog;
+  private final FaultsFeature faults;
 
-  public FaultRoutes(ProxyManager proxies, FaultCatalog catalog) {
+  public FaultRoutes(ProxyManager proxies, FaultsFeature faults) {
     this.proxies = proxies;
-    this.catalog = catalog;
+    this.faults = faults;
   }
 
   @Override
   public void mount(Router router) {
-    router.get("/api/faults/strategies").handler(ctx -> Responses.json(ctx, 200, catalog.describe()));
+    router.get("/api/faults/strategies").handler(ctx -> Responses.json(ctx, 200, faults.catalog().describe()));
     router.get("/api/proxies/:id/faults").handler(ctx -> reply(ctx, proxies.get(ctx.pathParam("id"))));
     router.put("/api/proxies/:id/faults").handler(this::replace);
   }
@@ -45,7 +45,10 @@ public final class FaultRoutes implements ApiRoutes {
       Responses.failure(ctx, new Responses.BadRequest(FAULTS, "faults: a JSON array of fault entries is required"));
       return;
     }
-    reply(ctx, proxies.update(ctx.pathParam("id"), new JsonObject().put(FAULTS, body)));
+    // A PUT means these faults from now: their state (a limiter's buckets) starts afresh, even
+    // when the list is unchanged.
+    String id = ctx.pathParam("id");
+    reply(ctx, faults.setAfresh(id, () -> proxies.update(id, new JsonObject().put(FAULTS, body))));
   }
 
   private static void reply(RoutingContext ctx, Future<JsonObject> proxy) {

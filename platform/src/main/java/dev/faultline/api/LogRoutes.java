@@ -5,6 +5,7 @@ import dev.faultline.logs.LogListener;
 import dev.faultline.logs.LogQuery;
 import dev.faultline.logs.LogStats;
 import dev.faultline.logs.LogStore;
+import dev.faultline.proxy.Echo;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +47,16 @@ public final class LogRoutes implements ApiRoutes, HealthRoutes.Section {
   private final LogStore store;
   private final LogExport export;
   private final LogStats stats;
+  /** The fault strategies loaded now: a {@code fault} filter must name one of them. */
+  private final Supplier<List<String>> strategies;
 
-  public LogRoutes(Vertx vertx, LogStore store, LogStats stats) {
+  /** @param strategies the ids of the fault strategies loaded now */
+  public LogRoutes(Vertx vertx, LogStore store, LogStats stats, Supplier<List<String>> strategies) {
     this.vertx = vertx;
     this.store = store;
     this.export = new LogExport(store);
     this.stats = stats;
+    this.strategies = strategies;
   }
 
   @Override
@@ -149,7 +155,7 @@ public final class LogRoutes implements ApiRoutes, HealthRoutes.Section {
     });
   }
 
-  private static LogQuery query(MultiMap params) {
+  private LogQuery query(MultiMap params) {
     String cache = single(params, "cache");
     if (cache != null) {
       String upper = cache.toUpperCase(Locale.ROOT);
@@ -173,7 +179,20 @@ public final class LogRoutes implements ApiRoutes, HealthRoutes.Section {
       throw invalid("to", "must be after from");
     }
     return new LogQuery(single(params, "proxy"), from, to, statuses(single(params, "status")), single(params, "model"),
-        cache, single(params, "fault"), after);
+        cache, fault(single(params, "fault")), after);
+  }
+
+  /** A strategy id, {@code any} or {@code none}; a typo would otherwise match nothing, silently. */
+  private String fault(String raw) {
+    if (raw == null || raw.equals(LogQuery.ANY) || raw.equals(LogQuery.NONE)) {
+      return raw;
+    }
+    List<String> known = strategies.get();
+    if (!known.contains(raw)) {
+      throw invalid("fault", "must be a fault strategy (" + String.join(", ", known) + "), any or none; got \""
+          + Echo.cap(raw) + "\"");
+    }
+    return raw;
   }
 
   private static List<String> statuses(String raw) {

@@ -2,6 +2,7 @@ package dev.faultline.cache;
 
 import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.BlockValues;
+import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -59,7 +60,8 @@ public record CacheSettings(boolean enabled, Long ttlSeconds, Long maxEntries, L
       return DEFAULT;
     }
     if (!(value instanceof JsonObject block)) {
-      throw ProxyException.invalid(NAME, "must be a JSON object with " + String.join(", ", FIELDS) + "; got " + value);
+      throw ProxyException.invalid(NAME, "must be a JSON object with " + String.join(", ", FIELDS) + "; got "
+          + Echo.quote(value));
     }
     for (String field : block.fieldNames()) {
       if (!FIELDS.contains(field)) {
@@ -106,6 +108,6 @@ public record CacheSettings(boolean enabled, Long ttlSeconds, Long maxEntries, L
       return number;
     }
     throw ProxyException.invalid(NAME + "." + field, "must be an integer from 1 to " + max + ", or null for no limit; got "
-        + (value instanceof String s ? "\"" + s + "\"" : value));
+        + Echo.quote(value));
   }
 }

@@ -47,7 +47,12 @@ public final class FaultCatalog {
     return strategies;
   }
 
+  /** The ids of every strategy a proxy can name now, in the order {@link #all()} lists them. */
+  public List<String> ids() {
+    return all().stream().map(FaultStrategy::id).toList();
+  }
+
   String known() {
-    return String.join(", ", all().stream().map(FaultStrategy::id).toList());
+    return String.join(", ", ids());
   }
 }

@@ -3,6 +3,7 @@ package dev.faultline.faults;
 import dev.faultline.plugin.api.FaultParamException;
 import dev.faultline.plugin.api.FaultParams;
 import dev.faultline.plugin.api.FaultStrategy;
+import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +39,7 @@ final class FaultEntries {
       entries = expand(shorthand);
     } else {
       throw ProxyException.invalid(FIELD, "must be an array of {\"strategy\",\"rate\",\"params\"} entries, or "
-          + "{\"timeout_sec\":5,\"error_rates\":{\"429\":0.1}}; got " + value);
+          + "{\"timeout_sec\":5,\"error_rates\":{\"429\":0.1}}; got " + Echo.quote(value));
     }
     List<FaultEntry> parsed = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
@@ -72,7 +73,7 @@ final class FaultEntries {
           + ")");
     }
     FaultStrategy strategy = catalog.find(id).orElseThrow(() -> ProxyException.invalid(field + ".strategy",
-        "unknown fault strategy '" + id + "'; known: " + catalog.known() + " (see GET /api/faults/strategies)"));
+        "unknown fault strategy " + Echo.quote(id) + "; known: " + catalog.known() + " (see GET /api/faults/strategies)"));
     double rate = rate(json.getValue("rate"), field + ".rate");
     Object params = json.getValue("params");
     if (params != null && !(params instanceof JsonObject)) {
@@ -103,7 +104,8 @@ final class FaultEntries {
     if (value instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1) {
       return n.doubleValue();
     }
-    throw ProxyException.invalid(field, "must be a number from 0 to 1 (the share of requests), got " + value);
+    throw ProxyException.invalid(field, "must be a number from 0 to 1 (the share of requests), got "
+        + Echo.quote(value));
   }
 
   /**
@@ -143,7 +145,7 @@ final class FaultEntries {
     if (timeout != null) {
       if (!(timeout instanceof Number n) || n.doubleValue() <= 0 || n.doubleValue() > 3600) {
         throw ProxyException.invalid(FIELD + ".timeout_sec", "must be a number of seconds above 0, at most 3600, got "
-            + timeout);
+            + Echo.quote(timeout));
       }
       entries.add(new JsonObject().put("strategy", UpstreamTimeout.ID)
           .put("params", new JsonObject().put(UpstreamTimeout.MS, Math.max(1, Math.round(n.doubleValue() * 1000)))));

@@ -1,6 +1,7 @@
 package dev.faultline.faults;
 
 import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
@@ -57,11 +58,11 @@ record FaultOptions(Long seed, boolean headerOverride) {
       if (seed != null && !(seed instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
           && Math.abs(n.doubleValue()) < 9.0e18)) {
         throw ProxyException.invalid(NAME + ".seed", "must be a whole number (or null for a new sequence each time), "
-            + "got " + seed);
+            + "got " + Echo.quote(seed));
       }
       Object header = json.getValue("header_override");
       if (header != null && !(header instanceof Boolean)) {
-        throw ProxyException.invalid(NAME + ".header_override", "must be true or false, got " + header);
+        throw ProxyException.invalid(NAME + ".header_override", "must be true or false, got " + Echo.quote(header));
       }
       return from(json).toJson();
     }

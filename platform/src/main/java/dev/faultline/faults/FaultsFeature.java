@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Failure simulation, as the composition root plugs it in: the {@code faults} and
@@ -29,6 +30,11 @@ public final class FaultsFeature {
   private final FaultCatalog catalog;
   /** Each proxy's faults, kept across interceptor rebuilds so their state (limiters, counters) lives on. */
   private final Map<String, ProxyFaults> byProxy = new ConcurrentHashMap<>();
+  /**
+   * How many times each proxy's faults were set through {@link #setAfresh}: faults built under an
+   * older count are built anew, state and all, even from the same settings.
+   */
+  private final Map<String, Long> generations = new ConcurrentHashMap<>();
 
   public FaultsFeature(Vertx vertx, PluginHost plugins) {
     this(vertx, plugins, Clock.systemUTC());
@@ -78,9 +84,22 @@ public final class FaultsFeature {
     return proxies.eachRunning(proxy -> names(proxy, strategies), id -> proxies.update(id, new JsonObject()));
   }
 
+  /**
+   * Runs {@code update}, which sets the faults of proxy {@code proxyId}, so that they start afresh
+   * (a rate limiter's buckets full, {@code next_requests} counted from 0) even when the list is the
+   * same as before: whoever sets faults means these faults, from now. Any other change to the proxy
+   * keeps its faults' state. A failed update leaves the count as it was.
+   */
+  public Future<JsonObject> setAfresh(String proxyId, Supplier<Future<JsonObject>> update) {
+    long generation = generations.merge(proxyId, 1L, Long::sum);
+    return update.get().onFailure(e -> generations.computeIfPresent(proxyId,
+        (id, now) -> now == generation ? (now == 1 ? null : now - 1) : now));
+  }
+
   private ProxyFaults faultsOf(ProxyDefinition proxy) {
-    return byProxy.compute(proxy.id(), (id, built) -> built != null && built.builtFrom(proxy) ? built
-        : new ProxyFaults(proxy, catalog, vertx, clock));
+    long generation = generations.getOrDefault(proxy.id(), 0L);
+    return byProxy.compute(proxy.id(), (id, built) -> built != null && built.builtFrom(proxy, generation) ? built
+        : new ProxyFaults(proxy, catalog, vertx, clock, generation));
   }
 
   private static boolean names(ProxyDefinition proxy, Set<String> strategies) {

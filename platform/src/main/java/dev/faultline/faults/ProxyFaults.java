@@ -45,6 +45,8 @@ final class ProxyFaults {
 
   private final String proxyId;
   private final String settings;
+  /** How many times the faults had been set afresh when these were built. */
+  private final long generation;
   private final Set<String> strategies;
   private final FaultCatalog catalog;
   private final FaultContext context;
@@ -57,9 +59,10 @@ final class ProxyFaults {
   private final AtomicLong requests = new AtomicLong();
   private final Map<String, List<Rule>> overrides = new ConcurrentHashMap<>();
 
-  ProxyFaults(ProxyDefinition proxy, FaultCatalog catalog, Vertx vertx, Clock clock) {
+  ProxyFaults(ProxyDefinition proxy, FaultCatalog catalog, Vertx vertx, Clock clock, long generation) {
     this.proxyId = proxy.id();
     this.settings = settingsOf(proxy);
+    this.generation = generation;
     this.catalog = catalog;
     this.clock = clock;
     this.context = new Context(vertx, proxy.id());
@@ -77,9 +80,9 @@ final class ProxyFaults {
     this.timeout = timeoutOf(rules);
   }
 
-  /** Whether {@code proxy} has the settings these faults were built from. */
-  boolean builtFrom(ProxyDefinition proxy) {
-    return settings.equals(settingsOf(proxy));
+  /** Whether these faults were built from {@code proxy}'s settings, set {@code generation} times afresh. */
+  boolean builtFrom(ProxyDefinition proxy, long generation) {
+    return this.generation == generation && settings.equals(settingsOf(proxy));
   }
 
   /** Whether an entry names one of {@code ids} (loaded or not). */

@@ -1,5 +1,6 @@
 package dev.faultline.faults;
 
+import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -63,7 +64,8 @@ record Schedule(double fromSec, Double untilSec, Long nextRequests, Instant setA
     Object count = json.getValue("next_requests");
     if (count != null) {
       if (!(count instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1) {
-        throw ProxyException.invalid(field + ".next_requests", "must be a whole number of at least 1, got " + count);
+        throw ProxyException.invalid(field + ".next_requests", "must be a whole number of at least 1, got "
+            + Echo.quote(count));
       }
       next = n.longValue();
     }
@@ -74,7 +76,7 @@ record Schedule(double fromSec, Double untilSec, Long nextRequests, Instant setA
     if (value instanceof Number n && Double.isFinite(n.doubleValue()) && n.doubleValue() >= 0) {
       return n.doubleValue();
     }
-    throw ProxyException.invalid(field, "must be a number of seconds, 0 or more, got " + value);
+    throw ProxyException.invalid(field, "must be a number of seconds, 0 or more, got " + Echo.quote(value));
   }
 
   private static Instant setAt(Object value, String field, Instant now) {
@@ -84,7 +86,8 @@ record Schedule(double fromSec, Double untilSec, Long nextRequests, Instant setA
     try {
       return Instant.parse(String.valueOf(value));
     } catch (DateTimeParseException e) {
-      throw ProxyException.invalid(field, "must be an ISO-8601 instant such as 2025-01-31T12:00:00Z, got " + value);
+      throw ProxyException.invalid(field, "must be an ISO-8601 instant such as 2025-01-31T12:00:00Z, got "
+          + Echo.quote(value));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.faultline.ipfilter;
 
 import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +70,8 @@ public record IpAccess(List<IpRule> allow, List<IpRule> block) {
     for (int i = 0; i < array.size(); i++) {
       Object rule = array.getValue(i);
       if (!(rule instanceof String text)) {
-        throw ProxyException.invalid(field + "[" + i + "]", "must be a string such as \"10.0.0.0/8\", got " + rule);
+        throw ProxyException.invalid(field + "[" + i + "]", "must be a string such as \"10.0.0.0/8\", got "
+            + Echo.quote(rule));
       }
       try {
         rules.add(IpRule.parse(text));

@@ -1,5 +1,7 @@
 package dev.faultline.ipfilter;
 
+import dev.faultline.proxy.Echo;
+
 /**
  * One rule of an allow or block list: an address ({@code 10.0.0.7}, {@code ::1}), a CIDR block
  * ({@code 10.0.0.0/8}, {@code 2001:db8::/32}), an IPv4 wildcard ({@code 10.0.*.*}), or {@code *}
@@ -33,7 +35,7 @@ public final class IpRule {
     String address = slash < 0 ? rule : rule.substring(0, slash);
     byte[] bytes = Addresses.parse(address);
     if (bytes == null) {
-      throw new IllegalArgumentException("'" + rule + "' is not an IPv4 or IPv6 address, CIDR block or IPv4 wildcard "
+      throw new IllegalArgumentException("'" + Echo.cap(rule) + "' is not an IPv4 or IPv6 address, CIDR block or IPv4 wildcard "
           + "(e.g. 10.0.0.7, 10.0.0.0/8, 2001:db8::/32, 10.0.*.*)");
     }
     int bits = bytes.length * 8;
@@ -41,7 +43,7 @@ public final class IpRule {
     if (slash >= 0) {
       String length = rule.substring(slash + 1);
       if (!length.matches("\\d{1,3}") || Integer.parseInt(length) > bits) {
-        throw new IllegalArgumentException("'" + rule + "': the prefix length must be a number from 0 to " + bits
+        throw new IllegalArgumentException("'" + Echo.cap(rule) + "': the prefix length must be a number from 0 to " + bits
             + " for an " + (bits == 32 ? "IPv4" : "IPv6") + " address");
       }
       prefix = Integer.parseInt(length);
@@ -52,7 +54,7 @@ public final class IpRule {
   private static IpRule wildcard(String rule) {
     String[] parts = rule.split("\\.", -1);
     if (parts.length != 4) {
-      throw new IllegalArgumentException("'" + rule + "': a wildcard has four IPv4 octets, each a number from 0 to 255 "
+      throw new IllegalArgumentException("'" + Echo.cap(rule) + "': a wildcard has four IPv4 octets, each a number from 0 to 255 "
           + "or *, e.g. 10.0.*.*");
     }
     int[] octets = new int[4];
@@ -62,7 +64,7 @@ public final class IpRule {
       } else if (parts[i].matches("\\d{1,3}") && Integer.parseInt(parts[i]) <= 255) {
         octets[i] = Integer.parseInt(parts[i]);
       } else {
-        throw new IllegalArgumentException("'" + rule + "': octet '" + parts[i] + "' must be a number from 0 to 255 "
+        throw new IllegalArgumentException("'" + Echo.cap(rule) + "': octet '" + Echo.cap(parts[i]) + "' must be a number from 0 to 255 "
             + "or *");
       }
     }

@@ -106,7 +106,7 @@ public final class Faultline {
               LogWriterVerticle logWriter = new LogWriterVerticle(database.file(), monitoring.logQueueSize(),
                   monitoring.logRetentionDays(), monitoring.logRetentionRows());
               blocks.add(new LoggingBlock());
-              routes.add(new LogRoutes(vertx, logStore, logWriter.stats()));
+              routes.add(new LogRoutes(vertx, logStore, logWriter.stats(), faults.catalog()::ids));
               routes.add(new MetricsRoutes(vertx));
               routes.add(EventBusBridges.sockJs(vertx));
               Future<?> monitoringUp = logs.loadPrices(monitoring.pricesFile())
@@ -125,7 +125,7 @@ public final class Faultline {
               ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database, proxyBlocks), plugins,
                   proxyBlocks, runtime);
               routes.add(new CacheRoutes(cache, proxies));
-              routes.add(new FaultRoutes(proxies, faults.catalog()));
+              routes.add(new FaultRoutes(proxies, faults));
               // The dashboard last: every /api route above wins over its page fallback.
               routes.add(new DashboardRoutes());
               // Providers first: a proxy whose provider went is down before its faults are rebuilt.

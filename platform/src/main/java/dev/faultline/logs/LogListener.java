@@ -113,14 +113,14 @@ public final class LogListener implements ExchangeListener {
     ProxyRequest request = exchange.request();
     HttpServerRequest http = exchange.http();
     String errorType = exchange.errorType() != null ? exchange.errorType()
-        : observer != null && exchange.status() >= 400 ? observer.errorType() : null;
+        : observer != null ? observer.errorType(exchange.status()) : null;
     JsonObject entry = new JsonObject()
         .put(LogField.TS.key(), Instant.ofEpochMilli(exchange.startMillis()).toString())
         .put(LogField.PROXY_ID.key(), exchange.proxy().id())
         .put(LogField.REQUEST_ID.key(), exchange.requestId())
         .put(LogField.CLIENT_IP.key(), exchange.clientIp())
-        .put(LogField.METHOD.key(), http.method().name())
-        .put(LogField.PATH.key(), request != null ? request.path() : http.path())
+        .put(LogField.METHOD.key(), exchange.requestLineRead() ? http.method().name() : "")
+        .put(LogField.PATH.key(), request != null ? request.path() : exchange.requestLineRead() ? http.path() : "")
         .put(LogField.MODEL.key(), request != null ? request.model() : null)
         .put(LogField.STREAM.key(), request != null && request.stream())
         .put(LogField.STATUS.key(), exchange.status())

@@ -100,8 +100,9 @@ public record LogQuery(String proxyId, Long from, Long to, List<String> statuses
       } else if (NONE.equals(fault)) {
         sql.append(" AND fault IS NULL");
       } else {
-        sql.append(" AND fault = ?");
-        args.add(fault);
+        // A row names every strategy that touched it, comma-separated: match one among them.
+        sql.append(" AND instr(',' || fault || ',', ?) > 0");
+        args.add("," + fault + ",");
       }
     }
     if (after != null) {

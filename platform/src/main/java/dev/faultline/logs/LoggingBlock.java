@@ -3,6 +3,7 @@ package dev.faultline.logs;
 import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.ProxyDefinition;
 import dev.faultline.proxy.BlockValues;
+import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class LoggingBlock implements ProxyBlock {
     }
     if (!(value instanceof JsonObject block)) {
       throw ProxyException.invalid(NAME, "must be an object such as {\"enabled\": true, \"bodies\": false, "
-          + "\"max_body_bytes\": 4096}, got " + value);
+          + "\"max_body_bytes\": 4096}, got " + Echo.quote(value));
     }
     for (String field : block.fieldNames()) {
       if (!FIELDS.contains(field)) {
@@ -77,6 +78,6 @@ public final class LoggingBlock implements ProxyBlock {
       return n.intValue();
     }
     throw ProxyException.invalid(NAME + "." + BODY_BYTES, "must be an integer from 0 to " + MAX_BODY_BYTES
-        + " (bytes kept of each body), got " + value);
+        + " (bytes kept of each body), got " + Echo.quote(value));
   }
 }

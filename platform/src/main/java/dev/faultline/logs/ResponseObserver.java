@@ -100,9 +100,16 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
     return model;
   }
 
-  /** {@code error.code}, else {@code error.type}, of an error body; null when there is none. */
-  String errorType() {
-    return json ? errorType(jsonFacts().getValue("error")) : errorType;
+  /**
+   * {@code error.code}, else {@code error.type}, of an error body answered with {@code status}, or
+   * of the error event that ended a stream (its status was a 200: the error came mid-way); null
+   * when there is none.
+   */
+  String errorType(int status) {
+    if (events != null) {
+      return errorType;
+    }
+    return json && status >= 400 ? errorType(jsonFacts().getValue("error")) : null;
   }
 
   /** The top-level members of a JSON body that the log reads; empty when it was not JSON. */

@@ -22,6 +22,8 @@ final class Aggregate {
   double saved;
   long unpriced;
   long callerLimited;
+  /** Responses sent with a success status that ended with an error event; an error all the same. */
+  long streamErrors;
   final Map<String, Long> faults = new TreeMap<>();
 
   void add(Sample sample) {
@@ -42,6 +44,7 @@ final class Aggregate {
     saved += sample.saved();
     unpriced += sample.unpriced() ? 1 : 0;
     callerLimited += sample.callerLimited() ? 1 : 0;
+    streamErrors += sample.streamError() ? 1 : 0;
     if (sample.fault() != null) {
       faults.merge(sample.fault(), 1L, Long::sum);
     }
@@ -63,15 +66,17 @@ final class Aggregate {
     saved += other.saved;
     unpriced += other.unpriced;
     callerLimited += other.callerLimited;
+    streamErrors += other.streamErrors;
     other.faults.forEach((id, n) -> faults.merge(id, n, Long::sum));
   }
 
   /** The public view of this aggregate as a window of {@code seconds}. */
   JsonObject summary(String window, long seconds) {
     JsonObject errorRate = new JsonObject();
-    long errors = statuses[0] + statuses[4] + statuses[5];
+    long errors = statuses[0] + statuses[4] + statuses[5] + streamErrors;
     errorRate.put("4xx", rate(statuses[4], requests)).put("5xx", rate(statuses[5], requests))
-        .put("none", rate(statuses[0], requests)).put("total", rate(errors, requests));
+        .put("none", rate(statuses[0], requests)).put("stream", rate(streamErrors, requests))
+        .put("total", rate(errors, requests));
     JsonObject latencyMs = new JsonObject()
         .put("p50", round(latency.percentile(0.50)))
         .put("p95", round(latency.percentile(0.95)))
@@ -91,6 +96,7 @@ final class Aggregate {
         .put("cost_saved_usd", saved)
         .put("unpriced_requests", unpriced)
         .put("caller_rate_limited", callerLimited)
+        .put("stream_errors", streamErrors)
         .put("faults", faultsJson());
   }
 
@@ -101,7 +107,7 @@ final class Aggregate {
         .put("latency_sum_ms", latencySumMs).put("hits", cacheHits).put("misses", cacheMisses)
         .put("bypass", cacheBypass).put("prompt", promptTokens).put("completion", completionTokens)
         .put("cost", cost).put("saved", saved).put("unpriced", unpriced).put("caller_limited", callerLimited)
-        .put("faults", faultsJson());
+        .put("stream_errors", streamErrors).put("faults", faultsJson());
   }
 
   static Aggregate fromJson(JsonObject json) {
@@ -122,6 +128,7 @@ final class Aggregate {
     a.saved = json.getDouble("saved", 0.0);
     a.unpriced = json.getLong("unpriced", 0L);
     a.callerLimited = json.getLong("caller_limited", 0L);
+    a.streamErrors = json.getLong("stream_errors", 0L);
     json.getJsonObject("faults", new JsonObject()).forEach(e -> a.faults.put(e.getKey(), ((Number) e.getValue()).longValue()));
     return a;
   }

@@ -55,6 +55,9 @@ final class PrometheusText {
     text.family("faultline_caller_rate_limited_total", "counter",
         "Requests the proxy's own caller limit refused with a 429.", byProxy,
         (proxy, a) -> text.sample("faultline_caller_rate_limited_total", proxy, null, null, a.callerLimited));
+    text.family("faultline_stream_errors_total", "counter",
+        "Responses sent with a success status that ended with an error event (counted as errors).", byProxy,
+        (proxy, a) -> text.sample("faultline_stream_errors_total", proxy, null, null, a.streamErrors));
     text.family("faultline_faults_total", "counter", "Requests a fault strategy acted on, by strategy.", byProxy,
         (proxy, a) -> a.faults.forEach((strategy, n) -> text.sample("faultline_faults_total", proxy, "strategy", strategy, n)));
     text.header("faultline_log_entries_total", "counter", "Log entries by fate: written, dropped at a full queue, failed.");

@@ -17,6 +17,6 @@ public final class BlockValues {
     if (value instanceof Boolean b) {
       return b;
     }
-    throw ProxyException.invalid(blockName + "." + field, "must be true or false, got " + value);
+    throw ProxyException.invalid(blockName + "." + field, "must be true or false, got " + Echo.quote(value));
   }
 }

@@ -50,6 +50,8 @@ public final class Exchange {
   private Usage usage;
   private boolean usageEstimated;
   private Outcome outcome;
+  /** False for a request whose request line was too long to read: its method and path are unknown. */
+  private boolean requestLineRead = true;
   /** Completed when nobody will read the upstream's answer any more; made only when asked for. */
   private Promise<Void> abandoned;
 
@@ -76,6 +78,15 @@ public final class Exchange {
 
   public HttpServerRequest http() {
     return http;
+  }
+
+  /** Whether the request line was read; when not, {@link #http()} shows a placeholder method and path. */
+  public boolean requestLineRead() {
+    return requestLineRead;
+  }
+
+  void requestLineUnread() {
+    this.requestLineRead = false;
   }
 
   public ProxyDefinition proxy() {
@@ -117,13 +128,23 @@ public final class Exchange {
     this.fault = strategyId;
   }
 
-  /** The OpenAI error type of an error answer ({@code rate_limit_exceeded}, …), or null. */
+  /** The error type the log entry gets when the caller went away before the response ended. */
+  public static final String CLIENT_CLOSED = "client_closed";
+
+  /**
+   * The OpenAI error type of an error answer ({@code rate_limit_exceeded}, …), {@link #CLIENT_CLOSED}
+   * when the caller left, or null.
+   */
   public String errorType() {
     return errorType;
   }
 
   public void errorType(String value) {
-    this.errorType = value;
+    // Once the caller has left, that is why the exchange ended: the upstream call stopped for it
+    // (and failing on the way out) is no error of the upstream's.
+    if (outcome != Outcome.ABANDONED) {
+      this.errorType = value;
+    }
   }
 
   /** Adds a header to the response the caller gets, e.g. {@code X-Faultline-Cache}. */
@@ -236,6 +257,9 @@ public final class Exchange {
     }
     outcome = value;
     endNanos = System.nanoTime();
+    if (value == Outcome.ABANDONED) {
+      errorType = CLIENT_CLOSED;
+    }
     if (value == Outcome.ABANDONED && abandoned != null) {
       abandoned.tryComplete();
     }

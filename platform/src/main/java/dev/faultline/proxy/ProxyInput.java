@@ -154,7 +154,7 @@ final class ProxyInput {
   }
 
   private static String quote(Object value) {
-    return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    return Echo.quote(value);
   }
 
   private static String newId() {

@@ -277,7 +277,7 @@ public final class ProxyManager {
   /** Refuses a provider nobody loaded, a name or port another proxy has, or the admin port. */
   private Future<List<ProxyDefinition>> checkAgainstOthers(ProxyDefinition proxy) {
     if (plugins.provider(proxy.provider()).isEmpty()) {
-      return Future.failedFuture(ProxyException.invalid("provider", "unknown provider '" + proxy.provider()
+      return Future.failedFuture(ProxyException.invalid("provider", "unknown provider " + Echo.quote(proxy.provider())
           + "'; loaded providers: " + String.join(", ", plugins.providerIds()) + " (see GET /api/plugins)"));
     }
     if (proxy.port() != 0 && proxy.port() == adminPort) {

@@ -69,7 +69,8 @@ public final class ProxyVerticle extends VerticleBase {
     ProxyDefinition proxy = route.proxy();
     route = open(proxy, route.provider());
     server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-        .requestHandler(this::handle);
+        .requestHandler(this::handle)
+        .invalidRequestHandler(this::refuseMalformed);
     // The session is closed before start fails, never beside it: Vert.x tears down a failed
     // deployment's context (and the clients the session made on it) once start fails, and a
     // session closing its client while that teardown runs could leave the deployment unfinished.
@@ -154,6 +155,24 @@ public final class ProxyVerticle extends VerticleBase {
         .recover(error -> error instanceof ConnectionReset ? Future.failedFuture(error)
             : Future.succeededFuture(errorResponse(exchange, error)))
         .onComplete(result -> respond(current, exchange, result));
+  }
+
+  /**
+   * A request the HTTP codec could not read (a request line or headers over its limits, bytes
+   * that are not HTTP): answered in the provider's error shape and logged like any refusal, then
+   * the connection is closed, since what follows on it cannot be read as HTTP either.
+   */
+  private void refuseMalformed(HttpServerRequest http) {
+    Route current = route;
+    current.inFlight().enter();
+    Exchange exchange = new Exchange(RequestIds.next(), http, current.proxy(), current.provider());
+    if (MalformedRequest.lineUnread(http)) {
+      exchange.requestLineUnread();
+    }
+    exchange.responseHeader("connection", "close");
+    http.response().endHandler(v -> http.connection().close());
+    ProviderResponse answer = errorResponse(exchange, new ProxyError(MalformedRequest.error(http.decoderResult().cause())));
+    respond(current, exchange, Future.succeededFuture(answer));
   }
 
   /** Runs the accept checks; a refused request is answered without reading its body. */

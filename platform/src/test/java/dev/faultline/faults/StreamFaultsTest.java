@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.FaultlineHarness;
 import dev.faultline.launcher.Faultline;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.DecodeException;
@@ -127,10 +129,18 @@ class StreamFaultsTest {
   }
 
   @Test
-  void errorEventEndsTheStreamAsOpenAiDoes() {
-    int port = port("stream-error", faults(fault("stream-error", 1, new JsonObject().put("after_events", 2))), null);
+  void errorEventEndsTheStreamAsOpenAiDoes(Vertx vertx) {
+    JsonObject proxy = FaultTests.mockProxy(admin, faultline, "stream-error",
+        faults(fault("stream-error", 1, new JsonObject().put("after_events", 2).put("code", "engine_overloaded"))),
+        null);
+    Promise<JsonObject> logged = Promise.promise();
+    MessageConsumer<JsonObject> log = vertx.eventBus().<JsonObject>consumer("faultline.log", message -> {
+      if (proxy.getString("id").equals(message.body().getString("proxy_id"))) {
+        logged.tryComplete(message.body());
+      }
+    });
 
-    FaultTests.Raw failed = await(FaultTests.raw(http, port, STREAM_CHAT));
+    FaultTests.Raw failed = await(FaultTests.raw(http, proxy.getInteger("port"), STREAM_CHAT));
 
     assertFalse(failed.closedEarly(), "the stream ends normally after the error event");
     List<String> events = failed.events();
@@ -140,8 +150,15 @@ class StreamFaultsTest {
     assertEquals("The server had an error while processing your request. Sorry about that!", error.getString("message"));
     assertEquals("server_error", error.getString("type"));
     assertTrue(error.containsKey("param") && error.getValue("param") == null);
-    assertTrue(error.containsKey("code") && error.getValue("code") == null);
+    assertEquals("engine_overloaded", error.getString("code"));
     assertFalse(failed.body().contains("[DONE]"));
+
+    // The status went out as a 200 before the error: the row still says which error ended it.
+    JsonObject entry = await(logged.future());
+    await(log.unregister());
+    assertEquals(200, entry.getInteger("status"), entry.encode());
+    assertEquals("completed", entry.getString("outcome"), entry.encode());
+    assertEquals("engine_overloaded", entry.getString("error_type"), entry.encode());
   }
 
   @Test

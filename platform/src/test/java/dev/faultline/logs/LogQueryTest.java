@@ -41,7 +41,7 @@ class LogQueryTest {
   private static final int[] STATUSES = {200, 200, 429, 500, 201};
   private static final String[] MODELS = {"gpt-4o", "gpt-4o-mini"};
   private static final String[] CACHE = {"HIT", "MISS", null, "BYPASS"};
-  private static final String[] FAULTS = {null, null, null, "latency", "http-error", null, null};
+  private static final String[] FAULTS = {null, null, null, "latency", "http-error", null, null, "stream-cut,latency"};
 
   @TempDir
   static Path dataDir;
@@ -56,7 +56,7 @@ class LogQueryTest {
     client = FaultlineHarness.client(vertx);
     ALL.clear();
     for (int i = 0; i < 300; i++) {
-      ALL.add(entry(PROXIES[i % 3], T0 + i * 1000L, STATUSES[i % 5], MODELS[i % 2], CACHE[i % 4], FAULTS[i % 7]));
+      ALL.add(entry(PROXIES[i % 3], T0 + i * 1000L, STATUSES[i % 5], MODELS[i % 2], CACHE[i % 4], FAULTS[i % 8]));
     }
     LogTesting.insert(faultline.database().file(), ALL);
   }
@@ -74,7 +74,10 @@ class LogQueryTest {
     check("model=gpt-4o-mini", e -> e.getString("model").equals("gpt-4o-mini"));
     check("cache=hit", e -> "HIT".equals(e.getString("cache_status")));
     check("cache=none", e -> e.getString("cache_status") == null);
-    check("fault=latency", e -> "latency".equals(e.getString("fault")));
+    // A request several faults touched is found by each of them.
+    check("fault=latency", e -> e.getString("fault") != null
+        && List.of(e.getString("fault").split(",")).contains("latency"));
+    check("fault=stream-cut", e -> "stream-cut,latency".equals(e.getString("fault")));
     check("fault=any", e -> e.getString("fault") != null);
     check("fault=none", e -> e.getString("fault") == null);
     check("from=" + Instant.ofEpochMilli(T0 + 100_000) + "&to=" + (T0 + 150_000),
@@ -145,7 +148,8 @@ class LogQueryTest {
       "from=yesterday   | from",
       "from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z | to",
       "export=xlsx      | export",
-      "proxy=a&proxy=b  | proxy"})
+      "proxy=a&proxy=b  | proxy",
+      "fault=latnecy    | fault"})
   void badParametersAreRefusedNamingThem(String query, String field) {
     JsonObject error = await(client.get(faultline.adminPort(), "127.0.0.1", "/api/logs?" + query).send()
         .map(r -> FaultlineHarness.expect(r, 400).bodyAsJsonObject())).getJsonObject("error");

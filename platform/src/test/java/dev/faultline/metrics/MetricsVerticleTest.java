@@ -65,7 +65,8 @@ class MetricsVerticleTest {
       String second = await(vertx.deployVerticle(new MetricsVerticle(new MetricsStore(database), new LogStats(), clock)));
       JsonObject hour = snapshot(vertx, "prx_a", Window.ONE_HOUR);
       assertEquals(7, hour.getLong("requests"), "the hour window came back: " + hour);
-      assertEquals(new JsonObject().put("4xx", 0.0).put("5xx", 0.285714).put("none", 0.0).put("total", 0.285714),
+      assertEquals(new JsonObject().put("4xx", 0.0).put("5xx", 0.285714).put("none", 0.0).put("stream", 0.0)
+          .put("total", 0.285714),
           hour.getJsonObject("error_rate"));
       assertEquals(7, snapshot(vertx, null, Window.ONE_HOUR).getLong("requests"), "so did the overall one");
       assertEquals(0, snapshot(vertx, "prx_a", Window.FIFTEEN_MINUTES).getLong("requests"), "15 minutes are over");

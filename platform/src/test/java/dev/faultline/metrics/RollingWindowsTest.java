@@ -54,8 +54,8 @@ class RollingWindowsTest {
     assertEquals(5, a.getLong("requests"));
     assertEquals(new JsonObject().put("none", 1).put("1xx", 0).put("2xx", 2).put("3xx", 0).put("4xx", 1).put("5xx", 1),
         a.getJsonObject("status"));
-    assertEquals(new JsonObject().put("4xx", 0.2).put("5xx", 0.2).put("none", 0.2).put("total", 0.6),
-        a.getJsonObject("error_rate"));
+    assertEquals(new JsonObject().put("4xx", 0.2).put("5xx", 0.2).put("none", 0.2).put("stream", 0.0)
+        .put("total", 0.6), a.getJsonObject("error_rate"));
     assertEquals(new JsonObject().put("hits", 1).put("misses", 2).put("bypass", 0).put("hit_rate", 0.333333),
         a.getJsonObject("cache"), "hits over hits and misses");
     assertEquals(new JsonObject().put("in", 200).put("out", 20), a.getJsonObject("tokens"));
@@ -90,6 +90,25 @@ class RollingWindowsTest {
     Metrics restarted = new Metrics();
     metrics.save(T0).forEach((scope, data) -> restarted.restore(scope, data, T0 + 1000));
     assertEquals(2, restarted.snapshot(null, Window.ONE_HOUR, T0 + 1000).getLong("caller_rate_limited"));
+  }
+
+  @Test
+  void aStreamThatEndedWithAnErrorEventCountsAsAnError() {
+    metrics.record(entry("prx_a", 200, 10).put("outcome", "completed").put("error_type", "server_error"), T0);
+    metrics.record(entry("prx_a", 200, 10).put("outcome", "completed"), T0);
+    // A caller who left is no error of the answer's, whatever its row says.
+    metrics.record(entry("prx_a", 200, 10).put("outcome", "abandoned").put("error_type", "client_closed"), T0);
+
+    JsonObject a = metrics.snapshot("prx_a", Window.ONE_MINUTE, T0 + 500);
+    assertEquals(3, a.getJsonObject("status").getLong("2xx"), "the status sent was a 200");
+    assertEquals(1, a.getLong("stream_errors"));
+    assertEquals(0.333333, a.getJsonObject("error_rate").getDouble("stream"));
+    assertEquals(0.333333, a.getJsonObject("error_rate").getDouble("total"));
+
+    Metrics restarted = new Metrics();
+    metrics.save(T0 + 1000).forEach((scope, data) -> restarted.restore(scope, data, T0 + 1000));
+    assertEquals(1, restarted.snapshot("prx_a", Window.ONE_MINUTE, T0 + 1000).getLong("stream_errors"),
+        "kept across a restart");
   }
 
   @Test

@@ -78,6 +78,8 @@ class AbandonedCallTest {
   @Test
   void aCallerWhoLeavesBeforeTheAnswerBeginsStopsTheUpstreamCall() {
     int port = proxy(new JsonArray());
+    Promise<JsonObject> logged = Promise.promise();
+    vertx.eventBus().<JsonObject>consumer("faultline.log", message -> logged.tryComplete(message.body()));
     HttpClientRequest call = await(send(port));
     await(firstReceived.future());
 
@@ -85,6 +87,12 @@ class AbandonedCallTest {
 
     // Without the stop, the upstream connection stays open for the provider's idle timeout (minutes).
     await(firstClosed.future());
+    // The upstream call failed only because the proxy stopped it for a caller who left: the row
+    // says the caller left, and does not blame the upstream.
+    JsonObject entry = await(logged.future());
+    assertEquals("abandoned", entry.getString("outcome"), entry.encode());
+    assertEquals("client_closed", entry.getString("error_type"), entry.encode());
+    assertEquals(0, entry.getInteger("status"), entry.encode());
   }
 
   @Test

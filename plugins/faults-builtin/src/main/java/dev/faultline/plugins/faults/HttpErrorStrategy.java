@@ -65,20 +65,22 @@ public class HttpErrorStrategy implements FaultStrategy {
     if (rateLimited) {
       preset = OpenAiErrors.requestsRateLimit(model == null ? "gpt-4o-mini" : model, 60, 60, 1, retryAfter * 1000L);
     }
-    Headers.Builder headers = Headers.builder();
-    if (retryAfter > 0) {
-      headers.add("retry-after", String.valueOf(retryAfter));
-    }
+    Headers headers;
     if (rateLimited) {
-      headers.add("x-ratelimit-limit-requests", "60")
-          .add("x-ratelimit-remaining-requests", "0")
-          .add("x-ratelimit-reset-requests", GoDuration.format(retryAfter * 1000L));
+      // A requests-per-minute limit ran out; the tokens were not the cause, so theirs show untouched.
+      headers = RateLimitHeaders.of(60, 0, retryAfter * 1000L, RateLimitStrategy.UNENFORCED_TOKENS,
+          RateLimitStrategy.UNENFORCED_TOKENS, 0, retryAfter > 0 ? retryAfter * 1000L : -1);
+    } else if (retryAfter > 0) {
+      headers = Headers.builder().add("retry-after", String.valueOf(retryAfter))
+          .add("retry-after-ms", String.valueOf(retryAfter * 1000L)).build();
+    } else {
+      headers = Headers.empty();
     }
     return new ApiError(status,
         params.has(TYPE) ? params.getString(TYPE) : preset.type(),
         code != null ? code : preset.code(),
         params.has(MESSAGE) ? params.getString(MESSAGE) : preset.message(),
         preset.param(),
-        headers.build());
+        headers);
   }
 }

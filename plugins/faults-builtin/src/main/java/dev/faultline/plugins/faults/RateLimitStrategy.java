@@ -15,15 +15,21 @@ import org.pf4j.Extension;
 
 /**
  * A real rate limiter in front of the provider, as OpenAI runs one: a requests-per-minute and a
- * tokens-per-minute bucket per proxy. Every response carries the {@code x-ratelimit-*} counters;
- * over a limit the caller gets OpenAI's 429 with {@code retry-after} and the time the bucket
- * needs. A refused request takes nothing from either bucket.
+ * tokens-per-minute bucket per proxy. Every response carries all six {@code x-ratelimit-*}
+ * counters, as OpenAI's do; over a limit the caller gets OpenAI's 429 with {@code retry-after}
+ * (whole seconds, rounded up) and {@code retry-after-ms} (the exact wait, which OpenAI's SDKs read
+ * first). A refused request takes nothing from either bucket. A limit set to 0 is not enforced,
+ * but its counters still go out, at OpenAI's highest tier for gpt-4o-mini, so a client that reads
+ * them finds them all.
  */
 @Extension
 public class RateLimitStrategy implements FaultStrategy {
 
   static final String REQUESTS_PER_MINUTE = "requests_per_minute";
   static final String TOKENS_PER_MINUTE = "tokens_per_minute";
+  /** What an unenforced limit reports: OpenAI's tier 5 for gpt-4o-mini. */
+  static final long UNENFORCED_REQUESTS = 30_000;
+  static final long UNENFORCED_TOKENS = 150_000_000;
 
   @Override
   public String id() {
@@ -60,7 +66,6 @@ public class RateLimitStrategy implements FaultStrategy {
   static final class Limiter implements Fault {
     private final long requestsPerMinute;
     private final long tokensPerMinute;
-    private boolean started;
     private TokenBucket requests;
     private TokenBucket tokens;
 
@@ -72,61 +77,39 @@ public class RateLimitStrategy implements FaultStrategy {
     @Override
     public synchronized FaultDecision decide(FaultRequest request) {
       long now = request.clock().millis();
-      long cost = tokensPerMinute > 0 ? request.estimatedTokens() : 0;
-      if (!started) {
-        started = true;
-        requests = requestsPerMinute > 0 ? new TokenBucket(requestsPerMinute, now) : null;
-        tokens = tokensPerMinute > 0 ? new TokenBucket(tokensPerMinute, now) : null;
+      long cost = request.estimatedTokens();
+      if (requests == null) {
+        requests = new TokenBucket(requestsPerMinute > 0 ? requestsPerMinute : UNENFORCED_REQUESTS, now);
+        tokens = new TokenBucket(tokensPerMinute > 0 ? tokensPerMinute : UNENFORCED_TOKENS, now);
       }
-      if (requests != null) {
-        requests.refill(now);
-      }
-      if (tokens != null) {
-        tokens.refill(now);
-      }
+      requests.refill(now);
+      tokens.refill(now);
       String model = request.model() == null ? "gpt-4o-mini" : request.model();
-      if (requests != null && !requests.has(1)) {
+      if (requestsPerMinute > 0 && !requests.has(1)) {
         long wait = requests.millisUntil(1);
         ApiError error = OpenAiErrors.requestsRateLimit(model, requests.limit(), requests.limit() - requests.remaining(),
             1, wait);
         return FaultDecision.error(OpenAiErrors.withHeaders(error, headers(wait)));
       }
-      if (tokens != null && cost > tokens.limit()) {
+      if (tokensPerMinute > 0 && cost > tokens.limit()) {
         return FaultDecision.error(OpenAiErrors.withHeaders(
             OpenAiErrors.requestTooLarge(model, tokens.limit(), cost), headers(-1)));
       }
-      if (tokens != null && !tokens.has(cost)) {
+      if (tokensPerMinute > 0 && !tokens.has(cost)) {
         long wait = tokens.millisUntil(cost);
         ApiError error = OpenAiErrors.tokensRateLimit(model, tokens.limit(), tokens.limit() - tokens.remaining(), cost,
             wait);
         return FaultDecision.error(OpenAiErrors.withHeaders(error, headers(wait)));
       }
-      if (requests != null) {
-        requests.take(1);
-      }
-      if (tokens != null) {
-        tokens.take(cost);
-      }
+      requests.take(1);
+      tokens.take(cost);
       return FaultDecision.pass(headers(-1));
     }
 
-    /** The counters OpenAI sends on every response; with {@code retry-after} when {@code waitMillis >= 0}. */
+    /** The six counters OpenAI sends on every response; with the retry headers when {@code waitMillis >= 0}. */
     private Headers headers(long waitMillis) {
-      Headers.Builder headers = Headers.builder();
-      if (waitMillis >= 0) {
-        headers.add("retry-after", String.valueOf(Math.max(1, (waitMillis + 999) / 1000)));
-      }
-      if (requests != null) {
-        headers.add("x-ratelimit-limit-requests", String.valueOf(requests.limit()))
-            .add("x-ratelimit-remaining-requests", String.valueOf(requests.remaining()))
-            .add("x-ratelimit-reset-requests", GoDuration.format(requests.millisUntilFull()));
-      }
-      if (tokens != null) {
-        headers.add("x-ratelimit-limit-tokens", String.valueOf(tokens.limit()))
-            .add("x-ratelimit-remaining-tokens", String.valueOf(tokens.remaining()))
-            .add("x-ratelimit-reset-tokens", GoDuration.format(tokens.millisUntilFull()));
-      }
-      return headers.build();
+      return RateLimitHeaders.of(requests.limit(), requests.remaining(), requests.millisUntilFull(),
+          tokens.limit(), tokens.remaining(), tokens.millisUntilFull(), waitMillis);
     }
   }
 }

@@ -35,8 +35,9 @@ final class TokenBucket {
     return level >= amount;
   }
 
+  /** Takes {@code amount}, or all there is: an unenforced bucket is drawn on past empty, and shows 0. */
   void take(long amount) {
-    level -= amount;
+    level = Math.max(0, level - amount);
   }
 
   /** Whole units available now, as {@code x-ratelimit-remaining-*} shows them. */
@@ -46,7 +47,8 @@ final class TokenBucket {
 
   /** Milliseconds until {@code amount} is available (0 when it is). */
   long millisUntil(long amount) {
-    return level >= amount ? 0 : (long) Math.ceil((amount - level) / perMilli);
+    // Rounded up to the millisecond, less float noise: 20.000000001 ms of wait is 20 ms, not 21.
+    return level >= amount ? 0 : (long) Math.ceil((amount - level) / perMilli - 1e-6);
   }
 
   /** Milliseconds until the bucket is full again, as {@code x-ratelimit-reset-*} shows it. */

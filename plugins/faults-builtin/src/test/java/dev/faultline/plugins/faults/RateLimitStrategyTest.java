@@ -61,7 +61,9 @@ class RateLimitStrategyTest {
     assertEquals("1000", passed.get("x-ratelimit-limit-tokens").orElseThrow());
     assertEquals("400", passed.get("x-ratelimit-remaining-tokens").orElseThrow());
     assertEquals("36s", passed.get("x-ratelimit-reset-tokens").orElseThrow());
-    assertTrue(passed.get("x-ratelimit-limit-requests").isEmpty(), "no request limit, no request headers");
+    assertEquals("30000", passed.get("x-ratelimit-limit-requests").orElseThrow(),
+        "no request limit: OpenAI's highest tier is shown, never enforced");
+    assertEquals("29999", passed.get("x-ratelimit-remaining-requests").orElseThrow());
 
     ApiError refused = assertInstanceOf(FaultDecision.Respond.class, limiter.decide(request(500))).error();
     assertEquals("tokens", refused.type());
@@ -76,6 +78,30 @@ class RateLimitStrategyTest {
 
     clock.advance(6_000);
     assertInstanceOf(FaultDecision.Pass.class, limiter.decide(request(500)));
+  }
+
+  @Test
+  void everyAnswerCarriesAllSixCountersAndA429TheExactWaitBesideTheWholeSeconds() {
+    Fault limiter = limiter(new JsonObject().put("requests_per_minute", 3));
+    Headers passed = assertInstanceOf(FaultDecision.Pass.class, limiter.decide(request(10))).headers();
+    assertSixCounters(passed);
+    assertTrue(passed.get("retry-after-ms").isEmpty(), "no wait for a request let through");
+    limiter.decide(request(10));
+    limiter.decide(request(10));
+
+    clock.advance(100);
+    ApiError refused = assertRefused(limiter);
+    assertSixCounters(refused.headers());
+    assertEquals("19900", refused.headers().get("retry-after-ms").orElseThrow(), "the exact wait");
+    assertEquals("20", refused.headers().get("retry-after").orElseThrow(), "HTTP's whole seconds, rounded up");
+    assertEquals("150000000", refused.headers().get("x-ratelimit-limit-tokens").orElseThrow());
+    assertEquals("150000000", refused.headers().get("x-ratelimit-remaining-tokens").orElseThrow(),
+        "no token limit: 30 tokens used are back within the 100 ms");
+
+    clock.advance(19_880);
+    ApiError nearly = assertRefused(limiter);
+    assertEquals("20ms", nearly.headers().get("retry-after-ms").map(ms -> ms + "ms").orElseThrow());
+    assertEquals("1", nearly.headers().get("retry-after").orElseThrow(), "never 0: that would mean now");
   }
 
   @Test
@@ -118,8 +144,17 @@ class RateLimitStrategyTest {
     return error;
   }
 
+  private static void assertSixCounters(Headers headers) {
+    for (String name : new String[] {"limit", "remaining", "reset"}) {
+      for (String kind : new String[] {"requests", "tokens"}) {
+        assertTrue(headers.get("x-ratelimit-" + name + "-" + kind).isPresent(), "x-ratelimit-" + name + "-" + kind);
+      }
+    }
+  }
+
   private static void assertHeaders(Headers headers, String retryAfter, String limit, String remaining, String reset) {
     assertEquals(retryAfter, headers.get("retry-after").orElseThrow());
+    assertEquals(Long.parseLong(retryAfter) * 1000, Long.parseLong(headers.get("retry-after-ms").orElseThrow()));
     assertEquals(limit, headers.get("x-ratelimit-limit-requests").orElseThrow());
     assertEquals(remaining, headers.get("x-ratelimit-remaining-requests").orElseThrow());
     assertEquals(reset, headers.get("x-ratelimit-reset-requests").orElseThrow());

@@ -12,14 +12,18 @@ import java.math.BigInteger;
  */
 final class Fields {
 
+  /** OpenAI's answer to a body it cannot parse, word for word, as the proxy itself gives it. */
+  static final String UNPARSEABLE = "We could not parse the JSON body of your request. (HINT: This likely means you "
+      + "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
+      + "valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at "
+      + "help.openai.com.)";
+
   private Fields() {
   }
 
   static JsonObject body(JsonObject json) {
     if (json == null) {
-      throw new BadRequest(ApiError.invalidRequest("We could not parse the JSON body of your request. "
-          + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects "
-          + "a JSON payload, but what was sent was not valid JSON.)", null, null));
+      throw new BadRequest(ApiError.invalidRequest(UNPARSEABLE, null, null));
     }
     return json;
   }
