@@ -1,6 +1,7 @@
 package dev.faultline.launcher;
 
 import dev.faultline.api.AdminApiVerticle;
+import dev.faultline.api.AllowedHosts;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.CacheRoutes;
 import dev.faultline.api.DashboardRoutes;
@@ -126,7 +127,7 @@ public final class Faultline {
               plugins.onChange(change -> faults.strategiesChanged(change.faultStrategies(), proxies)
                   .compose(v -> change.added() ? Future.succeededFuture() : stopUsing(proxies, change.providers())));
               AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
-                  routes);
+                  routes, new AllowedHosts(config.host(), config.adminAllowedHosts()));
               // The cache (its key secret, its writer) is up before any proxy can use it.
               return monitoringUp
                   .compose(m -> vertx.deployVerticle(cache).onSuccess(deployments::add))
