@@ -8,9 +8,15 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The admin REST API ({@code /api/...}) and {@code /healthz}. */
+/**
+ * The admin REST API ({@code /api/...}) and {@code /healthz}, with whatever else the features
+ * mount on the admin port; every route behind {@link AdminGuard} and, under {@code /api/},
+ * {@link BodyTypes}.
+ */
 public final class AdminApiVerticle extends VerticleBase {
 
   private static final long MAX_ADMIN_BODY = 1024 * 1024;
@@ -21,22 +27,33 @@ public final class AdminApiVerticle extends VerticleBase {
   private final PluginHost plugins;
   private final ProxyManager proxies;
   private final List<ApiRoutes> features;
+  private final AllowedHosts allowedHosts;
   private HttpServer server;
 
-  /** @param features the routes each feature adds (cache, faults, logs, …) */
+  /**
+   * @param features     the routes each feature adds (cache, faults, logs, …)
+   * @param allowedHosts the {@code Host} names served
+   */
   public AdminApiVerticle(String host, int port, Database database, PluginHost plugins, ProxyManager proxies,
-                          List<ApiRoutes> features) {
+                          List<ApiRoutes> features, AllowedHosts allowedHosts) {
     this.host = host;
     this.port = port;
     this.database = database;
     this.plugins = plugins;
     this.proxies = proxies;
     this.features = List.copyOf(features);
+    this.allowedHosts = allowedHosts;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // Before any route's own handlers, the cassette import's early body reader included: a refused
+    // request is not read.
+    router.route().order(-3).handler(new AdminGuard(allowedHosts));
+    Map<String, List<String>> bodyTypes = new HashMap<>();
+    features.forEach(feature -> bodyTypes.putAll(feature.bodyTypes()));
+    router.route("/api/*").order(-2).handler(new BodyTypes(bodyTypes));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_ADMIN_BODY));
     new HealthRoutes(database, features).mount(router);
     new ProxyRoutes(proxies).mount(router);

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -30,6 +32,8 @@ public final class CacheRoutes implements ApiRoutes {
   static final long MAX_CASSETTE_BYTES = 128L * 1024 * 1024;
   private static final int MAX_PAGE = 1000;
   private static final String IMPORT = "/api/proxies/:id/cache/import";
+  /** A cassette is NDJSON; plain JSON is taken too, as a single-line cassette is both. */
+  static final List<String> CASSETTE_TYPES = List.of("application/x-ndjson", "application/json");
 
   private final CacheAdmin cache;
   private final ProxyManager proxies;
@@ -58,6 +62,11 @@ public final class CacheRoutes implements ApiRoutes {
         });
     router.post(IMPORT).handler(ctx -> withProxy(ctx, proxy -> cache.importCassette(proxy.getString("id"),
         proxy.getString("provider"), settings(proxy), apiKey(ctx), ctx.body().buffer())));
+  }
+
+  @Override
+  public Map<String, List<String>> bodyTypes() {
+    return Map.of("/api/proxies/[^/]+/cache/import", CASSETTE_TYPES);
   }
 
   private void describe(RoutingContext ctx) {

@@ -33,7 +33,13 @@ public final class EventBusBridges {
   private EventBusBridges() {
   }
 
-  /** The SockJS bridge at {@code /eventbus/*}. */
+  /**
+   * The SockJS bridge at {@code /eventbus/*}. On its own it answers every origin (CORS with
+   * credentials, {@code "origins":["*:*"]}); on the admin port {@link AdminGuard} stands in front
+   * and lets in only this server's own pages and clients that send no Origin. Its single-origin
+   * option could not say that: the dashboard is reached as localhost and as 127.0.0.1, on a port
+   * known only once bound.
+   */
   public static ApiRoutes sockJs(Vertx vertx) {
     return router -> {
       SockJSBridgeOptions options = new SockJSBridgeOptions();

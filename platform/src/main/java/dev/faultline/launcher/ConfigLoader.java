@@ -1,5 +1,6 @@
 package dev.faultline.launcher;
 
+import dev.faultline.api.AllowedHosts;
 import dev.faultline.ipfilter.IpRule;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.yaml.snakeyaml.Yaml;
 
@@ -79,7 +81,7 @@ public final class ConfigLoader {
       instances = Runtime.getRuntime().availableProcessors();
     }
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
-        monitoring(s), trustedProxies(s), proxyDefaults(s));
+        monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s));
   }
 
   /**
@@ -110,27 +112,35 @@ public final class ConfigLoader {
 
   /** A YAML list or, from the variable, a comma-separated list; each rule is checked. */
   private List<String> trustedProxies(Map<String, Object> settings) {
-    String key = "proxies.trusted_proxies";
-    String envName = "FAULTLINE_TRUSTED_PROXIES";
+    return list(settings, "proxies.trusted_proxies", "FAULTLINE_TRUSTED_PROXIES", IpRule::parse);
+  }
+
+  /** Names the admin server answers to besides the loopback ones and its bound address. */
+  private List<String> adminAllowedHosts(Map<String, Object> settings) {
+    return list(settings, "admin.allowed_hosts", "FAULTLINE_ADMIN_ALLOWED_HOSTS", AllowedHosts::parse);
+  }
+
+  /** A YAML list or, from the variable, a comma-separated list; {@code check} refuses a bad item. */
+  private List<String> list(Map<String, Object> settings, String key, String envName, Consumer<String> check) {
     Object value = env.containsKey(envName) ? env.get(envName) : settings.get(key);
-    List<String> rules = new ArrayList<>();
+    List<String> items = new ArrayList<>();
     if (value instanceof List<?> list) {
-      list.forEach(item -> rules.add(String.valueOf(item).trim()));
+      list.forEach(item -> items.add(String.valueOf(item).trim()));
     } else if (value != null) {
       for (String item : String.valueOf(value).split(",")) {
         if (!item.isBlank()) {
-          rules.add(item.trim());
+          items.add(item.trim());
         }
       }
     }
-    for (String rule : rules) {
+    for (String item : items) {
       try {
-        IpRule.parse(rule);
+        check.accept(item);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(key + " (" + envName + "): " + e.getMessage());
       }
     }
-    return rules;
+    return items;
   }
 
   private FaultlineConfig.Monitoring monitoring(Map<String, Object> s) {

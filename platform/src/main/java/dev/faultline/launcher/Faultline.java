@@ -1,6 +1,7 @@
 package dev.faultline.launcher;
 
 import dev.faultline.api.AdminApiVerticle;
+import dev.faultline.api.AllowedHosts;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.CacheRoutes;
 import dev.faultline.api.DashboardRoutes;
@@ -132,7 +133,7 @@ public final class Faultline {
               plugins.onChange(change -> proxies.providersChanged(change)
                   .compose(v -> faults.strategiesChanged(change.faultStrategies(), proxies)));
               AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
-                  routes);
+                  routes, new AllowedHosts(config.host(), config.adminAllowedHosts()));
               // The cache (its key secret, its writer) is up before any proxy can use it.
               return monitoringUp
                   .compose(m -> vertx.deployVerticle(cache).onSuccess(deployments::add))

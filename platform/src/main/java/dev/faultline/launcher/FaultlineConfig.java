@@ -15,6 +15,8 @@ import java.util.List;
  *                       {@code X-Forwarded-For} / {@code Forwarded} headers the IP filter believes
  * @param proxyDefaults  feature blocks (such as {@code cache}) every new proxy starts with, as a
  *                       create request would send them; checked when Faultline starts
+ * @param adminAllowedHosts host names the admin server answers to besides the ones it always
+ *                       does (loopback names, its bound address); any other {@code Host} is refused
  */
 public record FaultlineConfig(
     String host,
@@ -28,10 +30,12 @@ public record FaultlineConfig(
     int proxyInstances,
     Monitoring monitoring,
     List<String> trustedProxies,
-    JsonObject proxyDefaults) {
+    JsonObject proxyDefaults,
+    List<String> adminAllowedHosts) {
 
   public FaultlineConfig {
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    adminAllowedHosts = adminAllowedHosts == null ? List.of() : List.copyOf(adminAllowedHosts);
     proxyDefaults = proxyDefaults == null ? new JsonObject() : proxyDefaults.copy();
   }
 
@@ -44,7 +48,7 @@ public record FaultlineConfig(
   public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
                          int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring) {
     this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, List.of(), null);
+        monitoring, List.of(), null, List.of());
   }
 
   /** The settings as they were before monitoring had any, with monitoring at its defaults. */
@@ -74,42 +78,47 @@ public record FaultlineConfig(
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults);
+        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults);
+        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value);
+        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts);
+  }
+
+  public FaultlineConfig withAdminAllowedHosts(List<String> value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value);
   }
 
   public Path databaseFile() {

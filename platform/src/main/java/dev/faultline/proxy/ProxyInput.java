@@ -102,6 +102,11 @@ final class ProxyInput {
     if (!(value instanceof String s)) {
       throw ProxyException.invalid("upstream", "must be an http(s) base URL string, got " + quote(value));
     }
+    if (Upstreams.hasCredentials(s)) {
+      throw ProxyException.invalid("upstream", "must not carry credentials (user:password@): Faultline would store "
+          + "and show them. Leave them out; callers send their API key in request headers (Authorization, api-key), "
+          + "which the proxy forwards. Got " + quote(Upstreams.masked(s)));
+    }
     try {
       URI uri = new URI(s);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();

@@ -250,7 +250,7 @@ public final class ProxyManager {
 
   /** The live JSON view of a proxy, as the admin API shows it. */
   private JsonObject view(ProxyDefinition proxy) {
-    String upstream = proxy.upstream() != null ? proxy.upstream()
+    String upstream = proxy.upstream() != null ? Upstreams.masked(proxy.upstream())
         : plugins.provider(proxy.provider()).flatMap(Provider::defaultUpstream).orElse(null);
     String status = live.containsKey(proxy.id()) ? "running" : failures.containsKey(proxy.id()) ? "failed" : "stopped";
     return new JsonObject()

@@ -5,9 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -32,7 +29,10 @@ public final class Database {
     this.file = file;
   }
 
-  /** Creates the folder and file when missing, migrates the schema, opens the pool. */
+  /**
+   * Creates the folder and file when missing, for the user alone (see {@link PrivateFiles}),
+   * migrates the schema, opens the pool.
+   */
   public static Future<Database> open(Vertx vertx, Path file) {
     return vertx.executeBlocking(() -> {
       SQLiteDataSource dataSource = dataSource(file);
@@ -50,14 +50,7 @@ public final class Database {
   }
 
   private static SQLiteDataSource dataSource(Path file) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data folder for " + file, e);
-    }
+    PrivateFiles.prepare(file);
     return dedicatedDataSource(file);
   }
 

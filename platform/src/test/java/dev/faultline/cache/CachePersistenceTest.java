@@ -142,7 +142,8 @@ class CachePersistenceTest {
         null), 200).bodyAsString();
     JsonObject other = fixture.proxy("openai", CacheFixture.url(upstream), cacheOn());
     expect(await(fixture.client.post(fixture.faultline.adminPort(), "127.0.0.1", "/api/proxies/" + other.getString("id")
-        + "/cache/import").putHeader("X-Faultline-Api-Key", IMPORT_KEY).sendBuffer(Buffer.buffer(cassette))), 200);
+        + "/cache/import").putHeader("X-Faultline-Api-Key", IMPORT_KEY).putHeader("content-type", "application/x-ndjson")
+        .sendBuffer(Buffer.buffer(cassette))), 200);
     assertEquals(3, fixture.entries(proxy.getString("id")), "written (the listing waits for the writer)");
 
     // While running: the database, its write-ahead log and shared memory, as they are on disk.

@@ -206,7 +206,7 @@ class FaultConfigTest {
 
   private static void assertRefused(String id, Object body, String field) {
     HttpResponse<Buffer> answer = await(client.put(faultline.adminPort(), "127.0.0.1", "/api/proxies/" + id + "/faults")
-        .sendBuffer(Buffer.buffer(body.toString())));
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body.toString())));
     expect(answer, 400);
     JsonObject error = answer.bodyAsJsonObject().getJsonObject("error");
     assertEquals(field, error.getString("field"), error.encode());

@@ -57,7 +57,8 @@ final class FaultTests {
 
   static JsonArray putFaults(WebClient admin, Faultline faultline, String proxyId, Object body, int status) {
     HttpResponse<Buffer> response = await(admin.put(faultline.adminPort(), "127.0.0.1",
-        "/api/proxies/" + proxyId + "/faults").sendBuffer(Buffer.buffer(body.toString())));
+        "/api/proxies/" + proxyId + "/faults").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body.toString())));
     expect(response, status);
     return status == 200 ? response.bodyAsJsonArray() : null;
   }
