@@ -21,6 +21,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -45,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class PluginHost {
 
   private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
+  /** How long a plugin's start() may take before it is skipped as blocked. */
+  private static final long START_TIMEOUT_SECONDS = 10;
 
   private final Path folder;
   private final FaultlinePluginManager manager;
@@ -315,12 +321,7 @@ public final class PluginHost {
         throw new PluginFailure("bad plugin descriptor: " + e.getMessage()
             + " (META-INF/MANIFEST.MF must set Plugin-Id and Plugin-Version)");
       }
-      PluginState state;
-      try {
-        state = manager.startPlugin(pluginId);
-      } catch (RuntimeException | LinkageError e) {
-        throw new PluginFailure("did not start: " + describe(e));
-      }
+      PluginState state = startWithin(pluginId, START_TIMEOUT_SECONDS);
       PluginWrapper plugin = manager.getPlugin(pluginId);
       if (state != PluginState.STARTED) {
         Throwable cause = plugin.getFailedException();
@@ -337,6 +338,29 @@ public final class PluginHost {
       LOG.error("Skipped plugin jar {}: {}", file, reason);
       failed.add(new FailedPlugin(file, reason));
       unloadQuietly(pluginId);
+    }
+  }
+
+  /**
+   * Starts a plugin on a thread of its own and waits for it a while: a plugin whose start()
+   * blocks (a licence server that never answers) is reported and skipped, and its thread left
+   * behind, instead of holding the host's start or every later rescan.
+   */
+  private PluginState startWithin(String pluginId, long seconds) {
+    FutureTask<PluginState> start = new FutureTask<>(() -> manager.startPlugin(pluginId));
+    Thread thread = new Thread(start, "plugin-start-" + pluginId);
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return start.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      thread.interrupt();
+      throw new PluginFailure("did not start within " + seconds + " s: its start() blocks");
+    } catch (ExecutionException e) {
+      throw new PluginFailure("did not start: " + describe(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PluginFailure("did not start: interrupted while waiting for it");
     }
   }
 

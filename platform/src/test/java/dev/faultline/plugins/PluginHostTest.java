@@ -1,6 +1,7 @@
 package dev.faultline.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -48,6 +49,7 @@ class PluginHostTest {
   static final String NO_PLUGIN_ID = "acme-no-id.jar";
   static final String MISSING_CLASS = "acme-missing-class.jar";
   static final String START_THROWS = "acme-start-throws.jar";
+  static final String START_BLOCKS = "acme-start-blocks.jar";
   static final String NOT_A_ZIP = "acme-not-a-zip.jar";
   static final String BUNDLES_API = "acme-echo.jar";
 
@@ -123,6 +125,27 @@ class PluginHostTest {
         .extension("com.acme.boom.BoomProvider")
         .writeTo(plugins.resolve(START_THROWS));
 
+    PluginJarBuilder.plugin("acme-start-blocks")
+        .pluginClass("com.acme.stuck.StuckPlugin")
+        .source("""
+            package com.acme.stuck;
+            public class StuckPlugin extends org.pf4j.Plugin {
+              @Override
+              public void start() {
+                while (true) {
+                  try {
+                    Thread.sleep(60_000);
+                  } catch (InterruptedException ignored) {
+                    // a plugin that ignores being told to stop, too
+                  }
+                }
+              }
+            }
+            """)
+        .source(provider("com.acme.stuck", "StuckProvider", "stuck"))
+        .extension("com.acme.stuck.StuckProvider")
+        .writeTo(plugins.resolve(START_BLOCKS));
+
     Files.writeString(plugins.resolve(NOT_A_ZIP), "this is plain text, not a zip archive\n");
 
     PluginJarBuilder.plugin("acme-echo").version("2.1.0").provider("Acme")
@@ -156,10 +179,10 @@ class PluginHostTest {
 
   @Test
   void skipsEveryBrokenJarByFileName() {
-    assertEquals(Set.of(NO_PLUGIN_ID, MISSING_CLASS, START_THROWS, NOT_A_ZIP),
+    assertEquals(Set.of(NO_PLUGIN_ID, MISSING_CLASS, START_THROWS, START_BLOCKS, NOT_A_ZIP),
         host.failed().stream().map(PluginHost.FailedPlugin::file).collect(Collectors.toSet()),
         host.describe().encodePrettily());
-    assertEquals(4, host.failed().size(), "each broken jar is reported once: " + host.failed());
+    assertEquals(5, host.failed().size(), "each broken jar is reported once: " + host.failed());
   }
 
   @Test
@@ -175,6 +198,12 @@ class PluginHostTest {
   @Test
   void anExceptionFromStartIsQuoted() {
     assertReason(START_THROWS, "did not start", "IllegalStateException", "licence server unreachable");
+  }
+
+  @Test
+  void aStartThatBlocksIsSkippedAfterItsTime() {
+    assertReason(START_BLOCKS, "did not start within 10 s", "blocks");
+    assertFalse(host.providerIds().contains("stuck"));
   }
 
   @Test
@@ -225,7 +254,7 @@ class PluginHostTest {
     assertEquals(new JsonArray().add("provider:echo"), echo.getJsonArray("extensions"));
 
     Map<String, JsonObject> failed = byKey(description.getJsonArray("failed"), "file");
-    assertEquals(Set.of(NO_PLUGIN_ID, MISSING_CLASS, START_THROWS, NOT_A_ZIP), failed.keySet());
+    assertEquals(Set.of(NO_PLUGIN_ID, MISSING_CLASS, START_THROWS, START_BLOCKS, NOT_A_ZIP), failed.keySet());
     failed.values().forEach(f -> {
       assertEquals(Set.of("file", "reason"), f.fieldNames(), f.encode());
       assertTrue(!f.getString("reason").isBlank(), f.encode());
