@@ -2,6 +2,7 @@ package dev.faultline.launcher;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import dev.faultline.server.ConnectionTimeouts;
 import java.util.List;
 
 /**
@@ -15,6 +16,7 @@ import java.util.List;
  *                       {@code X-Forwarded-For} / {@code Forwarded} headers the IP filter believes
  * @param proxyDefaults  feature blocks (such as {@code cache}) every new proxy starts with, as a
  *                       create request would send them; checked when Faultline starts
+ * @param timeouts       how long the admin API and the proxies wait for callers, and the shutdown grace
  */
 public record FaultlineConfig(
     String host,
@@ -28,16 +30,26 @@ public record FaultlineConfig(
     int proxyInstances,
     Monitoring monitoring,
     List<String> trustedProxies,
-    JsonObject proxyDefaults) {
+    JsonObject proxyDefaults,
+    ConnectionTimeouts timeouts) {
 
   public FaultlineConfig {
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    timeouts = timeouts == null ? ConnectionTimeouts.defaults() : timeouts;
     proxyDefaults = proxyDefaults == null ? new JsonObject() : proxyDefaults.copy();
   }
 
   @Override
   public JsonObject proxyDefaults() {
     return proxyDefaults.copy();
+  }
+
+  /** The settings with the default connection timeouts. */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
+                         List<String> trustedProxies, JsonObject proxyDefaults) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies, proxyDefaults, null);
   }
 
   /** The settings without trusted proxies. */
@@ -59,57 +71,88 @@ public record FaultlineConfig(
    *
    * @param logRetentionDays log rows older than this are pruned; 0 keeps them whatever their age
    * @param logRetentionRows at most this many log rows are kept, the newest; 0 means no limit
-   * @param logQueueSize     log entries waiting to be written, at most; beyond, new ones are dropped
-   *                         and counted
+   * @param logQueueSize     log entries waiting to be written before {@code logOverflow} applies
    * @param tcpBridgePort    port of the TCP event-bus bridge, or {@code null} when it is off
    * @param pricesFile       the user's price table, laid over the built-in one; {@code null} when none
+   * @param logOverflow      what a full log queue does to new entries
+   * @param logMaxLagMillis  {@code /healthz} says degraded while the oldest entry waiting to be
+   *                         written has waited longer than this
    */
   public record Monitoring(int logRetentionDays, long logRetentionRows, int logQueueSize, Integer tcpBridgePort,
-                           Path pricesFile) {
+                           Path pricesFile, LogOverflow logOverflow, long logMaxLagMillis) {
+
+    public Monitoring {
+      logOverflow = logOverflow == null ? LogOverflow.BACKPRESSURE : logOverflow;
+    }
+
+    /** With back-pressure on a full queue and 5 s of tolerated lag. */
+    public Monitoring(int logRetentionDays, long logRetentionRows, int logQueueSize, Integer tcpBridgePort,
+                      Path pricesFile) {
+      this(logRetentionDays, logRetentionRows, logQueueSize, tcpBridgePort, pricesFile, LogOverflow.BACKPRESSURE,
+          5_000);
+    }
 
     public static Monitoring defaults() {
       return new Monitoring(30, 1_000_000, 50_000, null, null);
     }
+
+    public Monitoring withLogOverflow(LogOverflow value, long maxLagMillis) {
+      return new Monitoring(logRetentionDays, logRetentionRows, logQueueSize, tcpBridgePort, pricesFile, value,
+          maxLagMillis);
+    }
+  }
+
+  /** What a full log queue does to new entries. */
+  public enum LogOverflow {
+    /** The proxies hold new requests until the writer catches up (for a while at most); nothing is lost. */
+    BACKPRESSURE,
+    /** New entries are dropped and counted; a proxy never waits for its log. */
+    DROP
   }
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults);
+        proxyInstances, value, trustedProxies, proxyDefaults, timeouts);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, timeouts);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, timeouts);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, timeouts);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, timeouts);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults);
+        monitoring, trustedProxies, proxyDefaults, timeouts);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults);
+        proxyInstances, monitoring, value, proxyDefaults, timeouts);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value);
+        proxyInstances, monitoring, trustedProxies, value, timeouts);
+  }
+
+  public FaultlineConfig withTimeouts(ConnectionTimeouts value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value);
   }
 
   public Path databaseFile() {
