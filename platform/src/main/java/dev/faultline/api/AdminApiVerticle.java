@@ -2,6 +2,8 @@ package dev.faultline.api;
 
 import dev.faultline.plugins.PluginHost;
 import dev.faultline.proxy.ProxyManager;
+import dev.faultline.server.ConnectionGuard;
+import dev.faultline.server.ConnectionTimeouts;
 import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -11,6 +13,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The admin REST API ({@code /api/...}) and {@code /healthz}, with whatever else the features
@@ -28,14 +31,17 @@ public final class AdminApiVerticle extends VerticleBase {
   private final ProxyManager proxies;
   private final List<ApiRoutes> features;
   private final AllowedHosts allowedHosts;
+  private final ConnectionTimeouts timeouts;
   private HttpServer server;
+  private ConnectionGuard guard;
 
   /**
    * @param features     the routes each feature adds (cache, faults, logs, …)
    * @param allowedHosts the {@code Host} names served
+   * @param timeouts     how long an idle connection, or a request body, is waited for
    */
   public AdminApiVerticle(String host, int port, Database database, PluginHost plugins, ProxyManager proxies,
-                          List<ApiRoutes> features, AllowedHosts allowedHosts) {
+                          List<ApiRoutes> features, AllowedHosts allowedHosts, ConnectionTimeouts timeouts) {
     this.host = host;
     this.port = port;
     this.database = database;
@@ -43,6 +49,7 @@ public final class AdminApiVerticle extends VerticleBase {
     this.proxies = proxies;
     this.features = List.copyOf(features);
     this.allowedHosts = allowedHosts;
+    this.timeouts = timeouts;
   }
 
   @Override
@@ -60,8 +67,22 @@ public final class AdminApiVerticle extends VerticleBase {
     router.get("/api/plugins").handler(ctx -> Responses.json(ctx, 200, plugins.describe()));
     features.forEach(feature -> feature.mount(router));
     Responses.mountErrorHandlers(router);
-    server = vertx.createHttpServer().requestHandler(router);
+    // A slow body here is not answered, only closed: the admin API has no caller to speak a provider's errors to.
+    guard = new ConnectionGuard(vertx, timeouts.idleMillis(), timeouts.requestReadMillis());
+    server = guard.install(vertx.createHttpServer(ConnectionGuard.options())).requestHandler(request -> {
+      guard.started(request);
+      router.handle(request);
+    });
     return server.listen(port, host);
+  }
+
+  /**
+   * Stops accepting; requests in flight get at most {@code graceMillis} to finish. A live log
+   * stream never finishes on its own, so it is the grace that ends it.
+   */
+  public Future<Void> shutdown(long graceMillis) {
+    guard.stop();
+    return server.shutdown(graceMillis, TimeUnit.MILLISECONDS);
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

@@ -77,7 +77,7 @@ public final class LogRoutes implements ApiRoutes, HealthRoutes.Section {
 
   @Override
   public boolean healthy() {
-    return !stats.failing();
+    return stats.healthy();
   }
 
   private void list(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.faultline.launcher;
 
 import dev.faultline.api.AllowedHosts;
 import dev.faultline.ipfilter.IpRule;
+import dev.faultline.server.ConnectionTimeouts;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -81,7 +83,25 @@ public final class ConfigLoader {
       instances = Runtime.getRuntime().availableProcessors();
     }
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
-        monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s));
+        monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s));
+  }
+
+  private ConnectionTimeouts timeouts(Map<String, Object> s) {
+    return new ConnectionTimeouts(
+        seconds(s, "server.idle_timeout_seconds", "FAULTLINE_IDLE_TIMEOUT"),
+        seconds(s, "server.request_read_timeout_seconds", "FAULTLINE_REQUEST_READ_TIMEOUT"),
+        seconds(s, "server.shutdown_grace_seconds", "FAULTLINE_SHUTDOWN_GRACE"));
+  }
+
+  /** A duration in seconds, fractions allowed (0.5), not negative; in milliseconds. */
+  private long seconds(Map<String, Object> settings, String key, String envName) {
+    return parse(key, envName, text(settings, key, envName), v -> {
+      double value = Double.parseDouble(v);
+      if (!(value >= 0) || value > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("must be a number of seconds, 0 or more");
+      }
+      return Math.round(value * 1000);
+    });
   }
 
   /**
@@ -154,7 +174,16 @@ public final class ConfigLoader {
     String bridge = text(s, "monitoring.tcp_bridge_port", "FAULTLINE_TCP_BRIDGE_PORT");
     Integer bridgePort = bridge.equalsIgnoreCase("off") || bridge.equalsIgnoreCase("false") ? null
         : parse("monitoring.tcp_bridge_port", "FAULTLINE_TCP_BRIDGE_PORT", bridge, v -> checkPort(Integer.parseInt(v), true));
-    return new FaultlineConfig.Monitoring(days, rows, queue, bridgePort, pricesFile(s).orElse(null));
+    String overflow = text(s, "monitoring.log_overflow", "FAULTLINE_LOG_OVERFLOW");
+    FaultlineConfig.LogOverflow onOverflow = parse("monitoring.log_overflow", "FAULTLINE_LOG_OVERFLOW", overflow, v -> {
+      try {
+        return FaultlineConfig.LogOverflow.valueOf(v.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("must be backpressure or drop");
+      }
+    });
+    long maxLag = seconds(s, "monitoring.log_max_lag_seconds", "FAULTLINE_LOG_MAX_LAG");
+    return new FaultlineConfig.Monitoring(days, rows, queue, bridgePort, pricesFile(s).orElse(null), onOverflow, maxLag);
   }
 
   /** The user's price table: the one named, else one found where faultline.yaml is looked for. */

@@ -18,6 +18,7 @@ import dev.faultline.ipfilter.IpAccess;
 import dev.faultline.ipfilter.IpFilter;
 import dev.faultline.ipfilter.IpRule;
 import dev.faultline.logs.LogListener;
+import dev.faultline.logs.LogPressure;
 import dev.faultline.logs.LogStore;
 import dev.faultline.logs.LogWriterVerticle;
 import dev.faultline.logs.LoggingBlock;
@@ -39,6 +40,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Faultline: database, plugins, proxies and admin API, started in that order on a
@@ -46,25 +50,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Faultline {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Faultline.class);
+
   /** How often the plugins folder is looked at for jars dropped in or removed. */
   private static final long PLUGIN_RESCAN_MS = 2_000;
+  /** How long a request waits at most for a log writer that fell behind (then goes ahead). */
+  private static final long LOG_PRESSURE_MAX_WAIT_MS = 10_000;
+  /** At shutdown, past the grace: for the servers to close what the grace left open. */
+  private static final long CLOSE_SLACK_MS = 1_000;
+  /** At shutdown, after the servers: for the log and cache writers to flush, the database to close. */
+  private static final long FLUSH_MARGIN_MS = 5_000;
+  /**
+   * The admin API's requests in flight at shutdown: short ones finish in it, while a live log
+   * stream (an open dashboard), which never ends by itself, does not hold the exit for the whole grace.
+   */
+  private static final long ADMIN_GRACE_MS = 2_000;
 
   private final Vertx vertx;
   private final FaultlineConfig config;
   private final Database database;
   private final PluginHost plugins;
   private final ProxyManager proxies;
+  private final AdminApiVerticle admin;
   private final int adminPort;
   private final List<String> deployments;
 
   private Faultline(Vertx vertx, FaultlineConfig config, Database database, PluginHost plugins, ProxyManager proxies,
-                    int adminPort, List<String> deployments) {
+                    AdminApiVerticle admin, List<String> deployments) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
     this.plugins = plugins;
     this.proxies = proxies;
-    this.adminPort = adminPort;
+    this.admin = admin;
+    this.adminPort = admin.actualPort();
     this.deployments = deployments;
   }
 
@@ -101,11 +120,14 @@ public final class Faultline {
 
               // Monitoring: every finished exchange becomes a log entry on the bus, which the log
               // writer stores and the metrics aggregate; both run before any proxy serves.
-              LogListener logs = new LogListener(vertx);
-              LogStore logStore = new LogStore(database);
+              // A writer that falls behind holds the proxies' new requests, unless told to drop entries.
               FaultlineConfig.Monitoring monitoring = config.monitoring();
+              LogPressure pressure = monitoring.logOverflow() == FaultlineConfig.LogOverflow.BACKPRESSURE
+                  ? new LogPressure(vertx, LOG_PRESSURE_MAX_WAIT_MS) : null;
+              LogListener logs = new LogListener(vertx, pressure);
+              LogStore logStore = new LogStore(database);
               LogWriterVerticle logWriter = new LogWriterVerticle(database.file(), monitoring.logQueueSize(),
-                  monitoring.logRetentionDays(), monitoring.logRetentionRows());
+                  monitoring.logRetentionDays(), monitoring.logRetentionRows(), pressure, monitoring.logMaxLagMillis());
               blocks.add(new LoggingBlock());
               routes.add(new LogRoutes(vertx, logStore, logWriter.stats(), faults.catalog()::ids));
               routes.add(new MetricsRoutes(vertx));
@@ -122,7 +144,8 @@ public final class Faultline {
               interceptors.add(faults.upstreamTimeout());
 
               ProxyBlocks proxyBlocks = proxyBlocks(blocks, config.proxyDefaults());
-              ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(), interceptors, logs);
+              ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(), interceptors, logs,
+                  config.timeouts());
               ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database, proxyBlocks), plugins,
                   proxyBlocks, runtime);
               routes.add(new CacheRoutes(cache, proxies));
@@ -133,12 +156,12 @@ public final class Faultline {
               plugins.onChange(change -> proxies.providersChanged(change)
                   .compose(v -> faults.strategiesChanged(change.faultStrategies(), proxies)));
               AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
-                  routes, new AllowedHosts(config.host(), config.adminAllowedHosts()));
+                  routes, new AllowedHosts(config.host(), config.adminAllowedHosts()), config.timeouts());
               // The cache (its key secret, its writer) is up before any proxy can use it.
               return monitoringUp
                   .compose(m -> vertx.deployVerticle(cache).onSuccess(deployments::add))
                   .compose(c -> vertx.deployVerticle(admin).onSuccess(deployments::add))
-                  .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin.actualPort(), deployments));
+                  .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, deployments));
             }))
         .compose(faultline -> faultline.restoreProxies().map(faultline))
         .onSuccess(faultline -> faultline.plugins.watch(vertx, PLUGIN_RESCAN_MS));
@@ -180,32 +203,59 @@ public final class Faultline {
   }
 
   /**
-   * Stops the proxies, then what serves them in reverse start order (the admin API first, the
-   * log writer last so it drains), then releases the database and the plugins. Only what this
+   * Stops the proxies and the admin API, then what serves them in reverse start order (the log
+   * writer last so it drains), then releases the database and the plugins. Only what this
    * Faultline deployed: another one on the same Vert.x is left alone.
    *
-   * <p>Proxies first, and to the end: a proxy's stop waits (its grace period) until every response
-   * in flight has ended, and a response ends only after its answer was handed to the cache and its
-   * log entry sent, so the cache and the log writer, stopped after, write them. Undeployed all at
-   * once, the cache could close before an answer its caller already had was handed to it: with a
-   * {@code content-length} the caller has the answer at its last byte, before the proxy sees the
-   * upstream's end, and a restart right after the request missed it.
+   * <p>Both servers stop accepting at once; the proxies' requests in flight get the shutdown
+   * grace to finish. Proxies first, and to the end: a proxy's stop waits until every response in
+   * flight has ended (or the grace is over), and a response ends only after its answer was handed
+   * to the cache and its log entry sent, so the cache and the log writer, stopped after, write
+   * them. Undeployed all at once, the cache could close before an answer its caller already had
+   * was handed to it: with a {@code content-length} the caller has the answer at its last byte,
+   * before the proxy sees the upstream's end, and a restart right after the request missed it.
+   *
+   * <p>Every step is bounded and the next runs whatever the previous did, so the whole completes
+   * within {@link #stopBoundMillis()} whatever state anything is in (a request hanging forever,
+   * a stuck database).
    */
   public Future<Void> stop() {
+    long grace = config.timeouts().shutdownGraceMillis();
+    long servedBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(grace + CLOSE_SLACK_MS);
+    long doneBy = servedBy + TimeUnit.MILLISECONDS.toNanos(FLUSH_MARGIN_MS);
     plugins.unwatch();
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);
-    Future<Void> chain = proxies.shutdown();
+    Future<Void> chain = Future.join(
+            within(proxies.shutdown(), servedBy, "stopping the proxies"),
+            within(admin.shutdown(Math.min(grace, ADMIN_GRACE_MS)), servedBy, "stopping the admin API"))
+        .transform(v -> Future.succeededFuture());
     for (String id : reversed) {
       // Each one in turn, whatever the previous did: the database closes only once all are down.
-      chain = chain.transform(v -> vertx.undeploy(id));
+      chain = chain.transform(v -> within(vertx.undeploy(id), doneBy, "stopping " + id));
     }
     return chain
-        .transform(v -> database.close())
-        .transform(v -> vertx.executeBlocking(() -> {
+        .transform(v -> within(database.close(), doneBy, "closing the database"))
+        .transform(v -> within(vertx.executeBlocking(() -> {
           plugins.stop();
           return null;
-        }))
-        .mapEmpty();
+        }), doneBy, "stopping the plugins"))
+        .transform(v -> Future.succeededFuture());
+  }
+
+  /** The longest {@link #stop()} takes: the shutdown grace and a few seconds to close and flush. */
+  public long stopBoundMillis() {
+    return config.timeouts().shutdownGraceMillis() + CLOSE_SLACK_MS + FLUSH_MARGIN_MS;
+  }
+
+  /** {@code step}, waited for until {@code deadline} (System.nanoTime) at most; a failure is logged, not passed on. */
+  private static Future<Void> within(Future<?> step, long deadline, String what) {
+    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    return step.timeout(left, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("Shutdown: {} did not finish: {}", what, e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 }

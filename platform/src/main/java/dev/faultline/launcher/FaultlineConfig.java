@@ -2,6 +2,7 @@ package dev.faultline.launcher;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import dev.faultline.server.ConnectionTimeouts;
 import java.util.List;
 
 /**
@@ -17,6 +18,7 @@ import java.util.List;
  *                       create request would send them; checked when Faultline starts
  * @param adminAllowedHosts host names the admin server answers to besides the ones it always
  *                       does (loopback names, its bound address); any other {@code Host} is refused
+ * @param timeouts       how long the admin API and the proxies wait for callers, and the shutdown grace
  */
 public record FaultlineConfig(
     String host,
@@ -31,11 +33,13 @@ public record FaultlineConfig(
     Monitoring monitoring,
     List<String> trustedProxies,
     JsonObject proxyDefaults,
-    List<String> adminAllowedHosts) {
+    List<String> adminAllowedHosts,
+    ConnectionTimeouts timeouts) {
 
   public FaultlineConfig {
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     adminAllowedHosts = adminAllowedHosts == null ? List.of() : List.copyOf(adminAllowedHosts);
+    timeouts = timeouts == null ? ConnectionTimeouts.defaults() : timeouts;
     proxyDefaults = proxyDefaults == null ? new JsonObject() : proxyDefaults.copy();
   }
 
@@ -44,11 +48,19 @@ public record FaultlineConfig(
     return proxyDefaults.copy();
   }
 
+  /** The settings with the default connection timeouts. */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
+                         List<String> trustedProxies, JsonObject proxyDefaults) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies, proxyDefaults, List.of(), null);
+  }
+
   /** The settings without trusted proxies. */
   public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
                          int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring) {
     this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, List.of(), null, List.of());
+        monitoring, List.of(), null, List.of(), null);
   }
 
   /** The settings as they were before monitoring had any, with monitoring at its defaults. */
@@ -63,62 +75,93 @@ public record FaultlineConfig(
    *
    * @param logRetentionDays log rows older than this are pruned; 0 keeps them whatever their age
    * @param logRetentionRows at most this many log rows are kept, the newest; 0 means no limit
-   * @param logQueueSize     log entries waiting to be written, at most; beyond, new ones are dropped
-   *                         and counted
+   * @param logQueueSize     log entries waiting to be written before {@code logOverflow} applies
    * @param tcpBridgePort    port of the TCP event-bus bridge, or {@code null} when it is off
    * @param pricesFile       the user's price table, laid over the built-in one; {@code null} when none
+   * @param logOverflow      what a full log queue does to new entries
+   * @param logMaxLagMillis  {@code /healthz} says degraded while the oldest entry waiting to be
+   *                         written has waited longer than this
    */
   public record Monitoring(int logRetentionDays, long logRetentionRows, int logQueueSize, Integer tcpBridgePort,
-                           Path pricesFile) {
+                           Path pricesFile, LogOverflow logOverflow, long logMaxLagMillis) {
+
+    public Monitoring {
+      logOverflow = logOverflow == null ? LogOverflow.BACKPRESSURE : logOverflow;
+    }
+
+    /** With back-pressure on a full queue and 5 s of tolerated lag. */
+    public Monitoring(int logRetentionDays, long logRetentionRows, int logQueueSize, Integer tcpBridgePort,
+                      Path pricesFile) {
+      this(logRetentionDays, logRetentionRows, logQueueSize, tcpBridgePort, pricesFile, LogOverflow.BACKPRESSURE,
+          5_000);
+    }
 
     public static Monitoring defaults() {
       return new Monitoring(30, 1_000_000, 50_000, null, null);
     }
+
+    public Monitoring withLogOverflow(LogOverflow value, long maxLagMillis) {
+      return new Monitoring(logRetentionDays, logRetentionRows, logQueueSize, tcpBridgePort, pricesFile, value,
+          maxLagMillis);
+    }
+  }
+
+  /** What a full log queue does to new entries. */
+  public enum LogOverflow {
+    /** The proxies hold new requests until the writer catches up (for a while at most); nothing is lost. */
+    BACKPRESSURE,
+    /** New entries are dropped and counted; a proxy never waits for its log. */
+    DROP
   }
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts);
+        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts);
+        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts);
+        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts);
   }
 
   public FaultlineConfig withAdminAllowedHosts(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, value);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts);
+  }
+
+  public FaultlineConfig withTimeouts(ConnectionTimeouts value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value);
   }
 
   public Path databaseFile() {

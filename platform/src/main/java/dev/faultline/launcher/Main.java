@@ -4,11 +4,16 @@ import io.vertx.core.Vertx;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code java -jar faultline.jar}: reads the configuration and starts Faultline. */
 public final class Main {
+
+  /** At shutdown, after Faultline stopped: for Vert.x to close its threads. */
+  private static final long VERTX_CLOSE_MS = 2_000;
 
   private Main() {
   }
@@ -28,8 +33,8 @@ public final class Main {
     Vertx vertx = Vertx.vertx();
     Faultline.start(vertx, config)
         .onSuccess(faultline -> {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> faultline.stop()
-              .eventually(vertx::close).await(), "faultline-shutdown"));
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(faultline, vertx, log),
+              "faultline-shutdown"));
           String base = "http://" + config.host() + ":";
           log.info("Faultline {} is up", Version.current());
           log.info("  Admin API and dashboard: {}{}/  (health: {}{}/healthz)", base, faultline.adminPort(), base,
@@ -50,6 +55,23 @@ public final class Main {
           vertx.close();
           System.exit(e instanceof ConfigLoader.ConfigException ? 2 : 1);
         });
+  }
+
+  /**
+   * On SIGTERM or Ctrl-C: stops Faultline (requests in flight get the grace) and Vert.x, waiting a
+   * bounded time whatever happens, so that the process always exits.
+   */
+  private static void shutDown(Faultline faultline, Vertx vertx, Logger log) {
+    long bound = faultline.stopBoundMillis() + VERTX_CLOSE_MS;
+    log.info("Shutting down: requests in flight get {} ms to finish", faultline.config().timeouts().shutdownGraceMillis());
+    try {
+      faultline.stop().eventually(vertx::close).await(bound, TimeUnit.MILLISECONDS);
+      log.info("Faultline stopped");
+    } catch (TimeoutException e) {
+      log.warn("Shutdown did not finish within {} ms; exiting anyway", bound);
+    } catch (RuntimeException e) {
+      log.warn("Shutdown failed: {}; exiting anyway", e.toString());
+    }
   }
 
   /** The folder faultline.jar sits in (the distribution), or the working folder when run from classes. */

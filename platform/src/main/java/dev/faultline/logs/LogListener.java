@@ -46,6 +46,8 @@ public final class LogListener implements ExchangeListener {
 
   private final Vertx vertx;
   private final TokenEstimator estimator;
+  /** Held by the log writer when it falls behind; null when a full queue drops instead. */
+  private final LogPressure pressure;
   /** Replaced once by {@link #loadPrices}, before any proxy serves. */
   private volatile PriceTable prices = PriceTable.of(Map.of());
   /** Each exchange's observer, from the response head to the end; exchanges compare by identity. */
@@ -56,7 +58,13 @@ public final class LogListener implements ExchangeListener {
   }
 
   public LogListener(Vertx vertx) {
+    this(vertx, null);
+  }
+
+  /** @param pressure what the log writer holds when it falls behind; null never holds a proxy */
+  public LogListener(Vertx vertx, LogPressure pressure) {
     this.vertx = vertx;
+    this.pressure = pressure;
     this.estimator = new TokenEstimator(vertx);
     // A Faultline stopped and started again on the same Vert.x registers it anew.
     vertx.eventBus().unregisterCodec(LogEntryCodec.NAME).registerCodec(new LogEntryCodec());
@@ -68,6 +76,11 @@ public final class LogListener implements ExchangeListener {
    */
   public Future<Void> loadPrices(Path userFile) {
     return vertx.executeBlocking(() -> PriceTable.load(userFile)).onSuccess(table -> prices = table).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> ready() {
+    return pressure == null ? Future.succeededFuture() : pressure.ready();
   }
 
   @Override

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LogStats {
 
+  /** How long after a drop {@code /healthz} still says degraded. */
+  static final long DROP_MEMORY_MS = 60_000;
+
   final AtomicLong received = new AtomicLong();
   final AtomicLong written = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
@@ -18,6 +21,16 @@ public final class LogStats {
   volatile String lastError;
   /** Epoch ms since when writes fail, 0 while they succeed. */
   volatile long failingSince;
+  /** Epoch ms of the latest drop, 0 before any. */
+  volatile long lastDropAt;
+  /** Epoch ms the oldest entry still waiting was queued, 0 while none waits. */
+  volatile long oldestQueuedAt;
+  /** Whether the proxies are held until the writer catches up. */
+  volatile boolean holding;
+  /** What a full queue does, as configured: "backpressure" or "drop". */
+  volatile String onOverflow = "backpressure";
+  /** Lag beyond which the writer is reported behind; 0 never. */
+  volatile long maxLagMillis;
 
   public long received() {
     return received.get();
@@ -39,12 +52,37 @@ public final class LogStats {
     return pending;
   }
 
+  /** How long the oldest entry still waiting has waited; 0 while none waits. */
+  public long lagMillis() {
+    long oldest = oldestQueuedAt;
+    return oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+  }
+
+  /** Whether an entry was dropped in the last minute. */
+  public boolean droppingRecently() {
+    long last = lastDropAt;
+    return last != 0 && System.currentTimeMillis() - last < DROP_MEMORY_MS;
+  }
+
+  /** Whether the writer is behind by more than the configured lag. */
+  public boolean lagging() {
+    return maxLagMillis > 0 && lagMillis() > maxLagMillis;
+  }
+
+  /** Writes succeed, nothing was dropped lately and the writer is not behind. */
+  public boolean healthy() {
+    return !failing() && !droppingRecently() && !lagging();
+  }
+
   /** Whether the latest write to the database failed. */
   public boolean failing() {
     return failingSince != 0;
   }
 
-  /** {@code {"received", "written", "pending", "dropped", "failed", "writer", "last_error"}}. */
+  /**
+   * {@code {"received", "written", "pending", "dropped", "failed", "writer" (ok, lagging, failing),
+   * "lag_ms", "on_overflow", "holding_requests", "dropping" (in the last minute), "last_error"}}.
+   */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("received", received())
@@ -52,7 +90,11 @@ public final class LogStats {
         .put("pending", pending())
         .put("dropped", dropped())
         .put("failed", failed())
-        .put("writer", failing() ? "failing" : "ok");
+        .put("writer", failing() ? "failing" : lagging() ? "lagging" : "ok")
+        .put("lag_ms", lagMillis())
+        .put("on_overflow", onOverflow)
+        .put("holding_requests", holding)
+        .put("dropping", droppingRecently());
     if (lastError != null) {
       json.put("last_error", lastError);
     }

@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The only writer of log rows. Takes entries from {@value LogListener#ADDRESS} into a bounded
  * queue and inserts them in batches, one transaction each, on a worker thread; while a batch is
- * written the next one gathers, so a burst costs few transactions. A full queue drops new
- * entries and counts them; a batch that keeps failing is counted and given up. Either way
- * nothing waits: a proxy never slows down for its log. Old rows are pruned in the background.
+ * written the next one gathers, so a burst costs few transactions. At a full queue, either the
+ * proxies are held ({@link LogPressure}) until half of it is written — the entries of requests
+ * already in flight still queue, up to {@value #OVERSHOOT} more — or, in drop mode, new entries
+ * are dropped and counted. A batch that keeps failing is counted and given up. Old rows are
+ * pruned in the background.
  */
 public final class LogWriterVerticle extends VerticleBase {
 
@@ -30,18 +32,28 @@ public final class LogWriterVerticle extends VerticleBase {
   private static final long PRUNE_EVERY_MS = Duration.ofMinutes(1).toMillis();
   private static final long FIRST_PRUNE_MS = Duration.ofSeconds(1).toMillis();
   private static final long STOP_GRACE_MS = 10_000;
+  /**
+   * Entries queued beyond a full queue while the proxies are held: those of the requests that were
+   * already in flight. More means the database is stuck and the proxies waited out their bound;
+   * those are dropped, so that memory stays bounded.
+   */
+  static final int OVERSHOOT = 10_000;
 
   private final Path databaseFile;
   private final int capacity;
   private final int retentionDays;
   private final long retentionRows;
   private final LogStats stats = new LogStats();
-  private final ArrayDeque<JsonObject> queue = new ArrayDeque<>();
+  private final LogPressure pressure;
+  private final int limit;
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private LogSink sink;
   private MessageConsumer<JsonObject> consumer;
   private boolean writing;
   private boolean pruning;
   private int inFlight;
+  /** When the oldest entry of the batch being written was queued. */
+  private long inFlightSince;
   private int attempt;
   private Promise<Void> drained;
 
@@ -52,10 +64,27 @@ public final class LogWriterVerticle extends VerticleBase {
    * @param retentionRows rows beyond the newest this many are pruned; 0 keeps all
    */
   public LogWriterVerticle(Path databaseFile, int capacity, int retentionDays, long retentionRows) {
+    this(databaseFile, capacity, retentionDays, retentionRows, null, 0);
+  }
+
+  /**
+   * @param pressure     held at a full queue; {@code null} drops new entries instead
+   * @param maxLagMillis the writer is reported behind beyond this; 0 never
+   */
+  public LogWriterVerticle(Path databaseFile, int capacity, int retentionDays, long retentionRows,
+                           LogPressure pressure, long maxLagMillis) {
     this.databaseFile = databaseFile;
     this.capacity = capacity;
     this.retentionDays = retentionDays;
     this.retentionRows = retentionRows;
+    this.pressure = pressure;
+    this.limit = pressure == null ? capacity : capacity + OVERSHOOT;
+    stats.onOverflow = pressure == null ? "drop" : "backpressure";
+    stats.maxLagMillis = maxLagMillis;
+  }
+
+  /** A queued entry and when it came. */
+  private record Queued(JsonObject entry, long at) {
   }
 
   /** Counts of what was written, dropped and failed; safe to read from any thread. */
@@ -79,6 +108,8 @@ public final class LogWriterVerticle extends VerticleBase {
   /** Stops taking entries, writes what waits (for a while at most), then closes the connection. */
   @Override
   public Future<?> stop() {
+    // Nothing more will be taken: whoever is held goes ahead.
+    relieve();
     return consumer.unregister()
         .compose(v -> {
           if (!writing && queue.isEmpty()) {
@@ -97,13 +128,41 @@ public final class LogWriterVerticle extends VerticleBase {
 
   private void offer(JsonObject entry) {
     stats.received.incrementAndGet();
-    if (queue.size() + inFlight >= capacity) {
+    int waiting = queue.size() + inFlight;
+    long now = System.currentTimeMillis();
+    if (waiting >= limit) {
       stats.dropped.incrementAndGet();
+      stats.lastDropAt = now;
       return;
     }
-    queue.add(entry);
-    stats.pending = queue.size() + inFlight;
+    queue.add(new Queued(entry, now));
+    if (pressure != null && waiting + 1 >= capacity && !stats.holding) {
+      stats.holding = true;
+      pressure.hold();
+    }
+    gauges();
     write();
+  }
+
+  /** Pending count and lag, for readers on other threads. */
+  private void gauges() {
+    stats.pending = queue.size() + inFlight;
+    Queued oldest = queue.peek();
+    stats.oldestQueuedAt = inFlight > 0 ? inFlightSince : oldest == null ? 0 : oldest.at();
+  }
+
+  /** Lets the held proxies go once half the queue is written (at once would hold them again at the next burst). */
+  private void relieveIfDrained() {
+    if (stats.holding && queue.size() + inFlight <= capacity / 2) {
+      relieve();
+    }
+  }
+
+  private void relieve() {
+    if (pressure != null) {
+      stats.holding = false;
+      pressure.release();
+    }
   }
 
   private void write() {
@@ -118,8 +177,9 @@ public final class LogWriterVerticle extends VerticleBase {
     }
     writing = true;
     List<JsonObject> batch = new ArrayList<>(Math.min(queue.size(), BATCH));
+    inFlightSince = queue.peek().at();
     while (batch.size() < BATCH && !queue.isEmpty()) {
-      batch.add(queue.poll());
+      batch.add(queue.poll().entry());
     }
     inFlight = batch.size();
     vertx.executeBlocking(() -> {
@@ -136,7 +196,8 @@ public final class LogWriterVerticle extends VerticleBase {
       }
       writing = false;
       inFlight = 0;
-      stats.pending = queue.size();
+      gauges();
+      relieveIfDrained();
       write();
     });
   }
@@ -154,7 +215,7 @@ public final class LogWriterVerticle extends VerticleBase {
   private void retryLater(List<JsonObject> batch, Throwable error) {
     failing(error);
     for (int i = batch.size() - 1; i >= 0; i--) {
-      queue.addFirst(batch.get(i));
+      queue.addFirst(new Queued(batch.get(i), inFlightSince));
     }
     inFlight = 0;
     vertx.setTimer(FIRST_RETRY_MS << (attempt - 1), id -> {

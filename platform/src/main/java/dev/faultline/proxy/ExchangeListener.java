@@ -1,5 +1,6 @@
 package dev.faultline.proxy;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -11,6 +12,16 @@ public interface ExchangeListener {
   /** Called when the response head goes out; returns who wants to see its body, or null. */
   default BodyObserver observe(Exchange exchange) {
     return null;
+  }
+
+  /**
+   * Whether the listener can take another exchange: a completed future while it keeps up, else
+   * one that completes once it can again (within a bound of the listener's choosing). The proxy
+   * holds a new request, its body unread, until then. Called once per request on the proxy's
+   * event loop, so it must cost next to nothing while the listener keeps up.
+   */
+  default Future<Void> ready() {
+    return Future.succeededFuture();
   }
 
   /** Called once when the exchange is over, whichever way it ended. */

@@ -4,11 +4,11 @@ import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.plugin.api.ProviderSession;
+import dev.faultline.server.ConnectionGuard;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +33,10 @@ public final class ProxyVerticle extends VerticleBase {
   private static final long SESSION_CLOSE_SECONDS = 5;
 
   private final ProxyRuntime runtime;
-  private final BodyReader bodyReader;
+  private BodyReader bodyReader;
   private volatile Route route;
   private HttpServer server;
+  private ConnectionGuard guard;
 
   /**
    * A step that decides on a request as soon as it arrives, before its body is read (the IP
@@ -61,30 +62,40 @@ public final class ProxyVerticle extends VerticleBase {
   ProxyVerticle(ProxyDefinition proxy, Provider provider, ProxyRuntime runtime) {
     this.route = new Route(proxy, provider, List.of(), null, new InFlight());
     this.runtime = runtime;
-    this.bodyReader = new BodyReader(runtime.maxBodyBytes());
   }
 
   @Override
   public Future<?> start() {
     ProxyDefinition proxy = route.proxy();
     route = open(proxy, route.provider());
-    server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+    bodyReader = new BodyReader(vertx, runtime.maxBodyBytes(), runtime.timeouts().requestReadMillis());
+    // The body's deadline is the body reader's (a 408 the caller understands); the guard closes idle connections.
+    guard = new ConnectionGuard(vertx, runtime.timeouts().idleMillis(), 0);
+    server = guard.install(vertx.createHttpServer(ConnectionGuard.options().setTcpNoDelay(true)))
         .requestHandler(this::handle)
         .invalidRequestHandler(this::refuseMalformed);
     // The session is closed before start fails, never beside it: Vert.x tears down a failed
     // deployment's context (and the clients the session made on it) once start fails, and a
     // session closing its client while that teardown runs could leave the deployment unfinished.
     return server.listen(proxy.port(), runtime.host())
-        .recover(e -> route.pipeline().session().close()
-            .timeout(SESSION_CLOSE_SECONDS, TimeUnit.SECONDS)
-            .transform(closed -> Future.failedFuture(e)));
+        .recover(e -> {
+          guard.stop();
+          return route.pipeline().session().close()
+              .timeout(SESSION_CLOSE_SECONDS, TimeUnit.SECONDS)
+              .transform(closed -> Future.failedFuture(e));
+        });
   }
 
+  /**
+   * Stops accepting at once and closes idle connections; requests in flight (a long stream) get
+   * the shutdown grace to finish, each connection closing after its last answer, then the rest close.
+   */
   @Override
   public Future<?> stop() {
-    // In-flight requests (a long stream) get a grace period before connections close.
-    // A provider whose close never ends must not keep the proxy from stopping.
-    return server.shutdown(10, TimeUnit.SECONDS)
+    guard.stop();
+    // In-flight requests (a long stream) get the grace period before connections close; a
+    // provider whose close never ends must not keep the proxy from stopping.
+    return server.shutdown(runtime.timeouts().shutdownGraceMillis(), TimeUnit.MILLISECONDS)
         .eventually(() -> route.pipeline().session().close().timeout(SESSION_CLOSE_SECONDS, TimeUnit.SECONDS));
   }
 
@@ -134,6 +145,7 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   private void handle(HttpServerRequest http) {
+    guard.started(http);
     Route current = route;
     current.inFlight().enter();
     Exchange exchange = new Exchange(RequestIds.next(), http, current.proxy(), current.provider());
@@ -143,6 +155,7 @@ public final class ProxyVerticle extends VerticleBase {
       }
     });
     admit(current, exchange)
+        .compose(v -> ready(http))
         .compose(v -> bodyReader.read(http))
         .map(body -> {
           exchange.request(RequestParser.parse(http, body, exchange.requestId()));
@@ -155,6 +168,15 @@ public final class ProxyVerticle extends VerticleBase {
         .recover(error -> error instanceof ConnectionReset ? Future.failedFuture(error)
             : Future.succeededFuture(errorResponse(exchange, error)))
         .onComplete(result -> respond(current, exchange, result));
+  }
+
+  /** Holds the request, its body unread, while the log cannot keep up; at once otherwise. */
+  private Future<Void> ready(HttpServerRequest http) {
+    Future<Void> ready = runtime.listener().ready();
+    if (!ready.isComplete()) {
+      http.pause();
+    }
+    return ready;
   }
 
   /**

@@ -72,7 +72,8 @@ class CallerLimitTest {
   static FaultlineConfig config(Path dir, JsonObject proxyDefaults) {
     FaultlineConfig c = FaultlineHarness.config(dir);
     return new FaultlineConfig(c.host(), c.adminPort(), c.dataDir(), c.pluginsDir(), c.demoPort(), c.portRangeFrom(),
-        c.portRangeTo(), c.maxBodyBytes(), 2, c.monitoring(), List.of(TRUSTED), proxyDefaults, c.adminAllowedHosts());
+        c.portRangeTo(), c.maxBodyBytes(), 2, c.monitoring(), List.of(TRUSTED), proxyDefaults, c.adminAllowedHosts(),
+        c.timeouts());
   }
 
   @Test

@@ -81,7 +81,8 @@ class LogWriterTest {
   @Test
   void aFullQueueDropsAndCountsWhileTheDatabaseRefusesWritesAndProxiesKeepServing(Vertx vertx) {
     FaultlineConfig config = FaultlineHarness.config(dataDir)
-        .withMonitoring(new FaultlineConfig.Monitoring(30, 1_000_000, 100, null, null));
+        .withMonitoring(new FaultlineConfig.Monitoring(30, 1_000_000, 100, null, null)
+            .withLogOverflow(FaultlineConfig.LogOverflow.DROP, 5_000));
     Faultline faultline = await(Faultline.start(vertx, config));
     try {
       WebClient admin = FaultlineHarness.client(vertx);
