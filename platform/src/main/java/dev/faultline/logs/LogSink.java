@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The log writer's own connection to the database file: every write to {@code log_entries}
@@ -30,22 +31,45 @@ final class LogSink implements AutoCloseable {
       + Arrays.stream(FIELDS).map(LogField::key).collect(Collectors.joining(", ")) + ") VALUES ("
       + String.join(", ", Collections.nCopies(FIELDS.length, "?")) + ")";
 
-  private final Connection connection;
-  private final PreparedStatement insert;
+  private final SQLiteDataSource source;
+  private Connection connection;
+  private PreparedStatement insert;
 
-  private LogSink(Connection connection) throws SQLException {
-    this.connection = connection;
-    connection.setAutoCommit(false);
-    this.insert = connection.prepareStatement(INSERT);
+  private LogSink(SQLiteDataSource source) throws SQLException {
+    this.source = source;
+    connect();
   }
 
   /** Opens the (already migrated) database file. */
   static LogSink open(Path file) throws SQLException {
-    return new LogSink(Database.dedicatedDataSource(file).getConnection());
+    return new LogSink(Database.dedicatedDataSource(file));
+  }
+
+  private void connect() throws SQLException {
+    connection = source.getConnection();
+    connection.setAutoCommit(false);
+    insert = connection.prepareStatement(INSERT);
+  }
+
+  /**
+   * After a failed write the connection is dropped and the next write opens a new one: SQLite
+   * ends a transaction by itself on a full disk or an I/O error, and the JDBC connection, which
+   * thinks it is still inside one, would then fail every write after the disk has room again.
+   */
+  private void disconnect() {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // it is dropped for being broken
+    }
+    connection = null;
   }
 
   /** Inserts the entries in one transaction: all of them, or none and an exception. */
   void insert(List<JsonObject> entries) throws SQLException {
+    if (connection == null) {
+      connect();
+    }
     try {
       for (JsonObject entry : entries) {
         for (int i = 0; i < FIELDS.length; i++) {
@@ -56,8 +80,7 @@ final class LogSink implements AutoCloseable {
       insert.executeBatch();
       connection.commit();
     } catch (SQLException | RuntimeException e) {
-      insert.clearBatch();
-      connection.rollback();
+      disconnect();
       throw e;
     }
   }
@@ -70,6 +93,9 @@ final class LogSink implements AutoCloseable {
 
   /** Deletes all but the newest {@code keep} entries (by insertion order); the count deleted. */
   long pruneBeyond(long keep) throws SQLException {
+    if (connection == null) {
+      connect();
+    }
     long lastToGo;
     try (PreparedStatement find = connection.prepareStatement(
         "SELECT id FROM log_entries ORDER BY id DESC LIMIT 1 OFFSET ?")) {
@@ -89,6 +115,9 @@ final class LogSink implements AutoCloseable {
 
   /** Chunk by chunk, each its own transaction: inserts never wait long behind a big prune. */
   private long deleteInChunks(String sql, long bound) throws SQLException {
+    if (connection == null) {
+      connect();
+    }
     long total = 0;
     try (PreparedStatement delete = connection.prepareStatement(sql)) {
       int deleted;
@@ -99,7 +128,7 @@ final class LogSink implements AutoCloseable {
         total += deleted;
       } while (deleted == PRUNE_CHUNK);
     } catch (SQLException e) {
-      connection.rollback();
+      disconnect();
       throw e;
     }
     return total;
@@ -107,9 +136,7 @@ final class LogSink implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    try {
-      insert.close();
-    } finally {
+    if (connection != null) {
       connection.close();
     }
   }

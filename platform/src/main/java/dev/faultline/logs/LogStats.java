@@ -27,6 +27,8 @@ public final class LogStats {
   volatile long oldestQueuedAt;
   /** Whether the proxies are held until the writer catches up. */
   volatile boolean holding;
+  /** How many times the proxies were told to hold new requests. */
+  volatile long holds;
   /** What a full queue does, as configured: "backpressure" or "drop". */
   volatile String onOverflow = "backpressure";
   /** Lag beyond which the writer is reported behind; 0 never. */
@@ -81,7 +83,7 @@ public final class LogStats {
 
   /**
    * {@code {"received", "written", "pending", "dropped", "failed", "writer" (ok, lagging, failing),
-   * "lag_ms", "on_overflow", "holding_requests", "dropping" (in the last minute), "last_error"}}.
+   * "lag_ms", "on_overflow", "holding_requests", "holds", "dropping" (in the last minute), "last_error"}}.
    */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
@@ -94,6 +96,7 @@ public final class LogStats {
         .put("lag_ms", lagMillis())
         .put("on_overflow", onOverflow)
         .put("holding_requests", holding)
+        .put("holds", holds)
         .put("dropping", droppingRecently());
     if (lastError != null) {
       json.put("last_error", lastError);

@@ -136,8 +136,11 @@ public final class LogWriterVerticle extends VerticleBase {
       return;
     }
     queue.add(new Queued(entry, now));
-    if (pressure != null && waiting + 1 >= capacity && !stats.holding) {
+    // Holding callers helps a writer that is slow, not one the database refuses (disk full,
+    // read-only, locked): those entries are lost either way, and the proxies keep full speed.
+    if (pressure != null && waiting + 1 >= capacity && !stats.holding && !stats.failing()) {
       stats.holding = true;
+      stats.holds++;
       pressure.hold();
     }
     gauges();
@@ -235,6 +238,9 @@ public final class LogWriterVerticle extends VerticleBase {
     if (stats.failingSince == 0) {
       stats.failingSince = System.currentTimeMillis();
       LOG.warn("Log writes fail, retrying: {}", error.getMessage());
+    }
+    if (stats.holding) {
+      relieve();
     }
     stats.lastError = String.valueOf(error.getMessage());
   }
