@@ -21,7 +21,7 @@ import java.util.function.Function;
  * or one, and export or import it as a cassette. The cache's settings are the proxy's
  * {@code cache} block ({@code PATCH /api/proxies/:id}).
  */
-public final class CacheRoutes implements ApiRoutes {
+public final class CacheRoutes implements ApiRoutes, HealthRoutes.Section {
 
   /**
    * On export and import: the API key whose tenant the entries belong to. A cassette holds no
@@ -41,6 +41,21 @@ public final class CacheRoutes implements ApiRoutes {
   public CacheRoutes(ResponseCache cache, ProxyManager proxies) {
     this.cache = new CacheAdmin(cache);
     this.proxies = proxies;
+  }
+
+  @Override
+  public String name() {
+    return "cache";
+  }
+
+  @Override
+  public JsonObject report() {
+    return cache.health();
+  }
+
+  @Override
+  public boolean healthy() {
+    return cache.healthy();
   }
 
   @Override

@@ -25,6 +25,23 @@ public final class CacheAdmin {
     this.cache = cache;
   }
 
+  /** How long after the database last failed the cache {@code /healthz} still says so. */
+  static final long ERROR_MEMORY_MS = 60_000;
+
+  /**
+   * The cache's part of {@code /healthz}: {@code {"database": "ok" | "failing", "errors"}};
+   * failing after the database failed a lookup or a store, until a store succeeds again or a
+   * minute has passed without another failure.
+   */
+  public JsonObject health() {
+    return new JsonObject().put("database", healthy() ? "ok" : "failing").put("errors", cache.errors());
+  }
+
+  public boolean healthy() {
+    long last = cache.lastErrorAt();
+    return last == 0 || cache.lastWrittenAt() > last || System.currentTimeMillis() - last >= ERROR_MEMORY_MS;
+  }
+
   /** A page of a proxy's entries (newest first), its totals and its counters since start. */
   public Future<JsonObject> describe(String proxyId, CacheSettings settings, int limit, int offset) {
     CacheStore store = cache.table();

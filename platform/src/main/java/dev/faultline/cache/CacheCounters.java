@@ -13,10 +13,30 @@ final class CacheCounters {
   /** Answers that were storable but too big to keep. */
   final LongAdder tooBig = new LongAdder();
   /** Lookups the database failed; each was served as a miss. */
-  final LongAdder lookupErrors = new LongAdder();
+  private final LongAdder lookupErrors = new LongAdder();
   /** Entries the database refused to store (locked, disk full); each was still served. */
-  final LongAdder storeErrors = new LongAdder();
+  private final LongAdder storeErrors = new LongAdder();
   private final Instant since = Instant.now();
+  /** When the database last failed this proxy's cache (epoch ms), 0 if never: for /healthz. */
+  private volatile long lastErrorAt;
+
+  void lookupFailed() {
+    lookupErrors.increment();
+    lastErrorAt = System.currentTimeMillis();
+  }
+
+  void storesFailed(int count) {
+    storeErrors.add(count);
+    lastErrorAt = System.currentTimeMillis();
+  }
+
+  long lastErrorAt() {
+    return lastErrorAt;
+  }
+
+  long errors() {
+    return lookupErrors.sum() + storeErrors.sum();
+  }
 
   void count(String status) {
     switch (status) {

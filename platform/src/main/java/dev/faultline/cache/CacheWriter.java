@@ -49,6 +49,7 @@ final class CacheWriter {
   private Future<Void> tail = Future.succeededFuture();
   private Batch pending;
   private boolean closed;
+  private volatile long lastWrittenAt;
 
   /**
    * @param pool     the writer's own connection (see {@link ResponseCache#writerPool})
@@ -68,7 +69,7 @@ final class CacheWriter {
   synchronized void put(CacheEntry entry, CacheSettings settings) {
     if (closed) {
       // An answer that ends after the cache stopped cannot be written any more; never lose it silently.
-      counters.apply(entry.proxyId()).storeErrors.increment();
+      counters.apply(entry.proxyId()).storesFailed(1);
       LOG.warn("Cache: an answer of proxy {} ended after the cache was stopped; it was served but not stored",
           entry.proxyId());
       return;
@@ -171,13 +172,32 @@ final class CacheWriter {
     }
     batch.queued = true;
     submit(connection -> {
-      synchronized (this) {
-        if (pending == batch) {
-          pending = null;
-        }
-      }
+      detach(batch);
       return batch.write(connection);
-    }).onSuccess(evicted::accept).onFailure(batch::failed);
+    }).onSuccess(victims -> {
+      // Only new entries prove the database takes writes again: a full disk still takes updates in place.
+      if (!batch.puts.isEmpty()) {
+        lastWrittenAt = System.currentTimeMillis();
+      }
+      evicted.accept(victims);
+    }).onFailure(error -> {
+      // Also when its job never ran (no connection could be had while the file was locked): a
+      // batch left pending, already queued, would swallow every later change unwritten.
+      detach(batch);
+      batch.failed(error);
+    });
+  }
+
+  /** From now on changes go to a new batch. */
+  private synchronized void detach(Batch batch) {
+    if (pending == batch) {
+      pending = null;
+    }
+  }
+
+  /** When new entries were last written (epoch ms), 0 if never: one after a failure means recovered. */
+  long lastWrittenAt() {
+    return lastWrittenAt;
   }
 
   /** What piled up for one transaction. Filled under the writer's lock, written after it is detached. */
@@ -207,7 +227,7 @@ final class CacheWriter {
     }
 
     void failed(Throwable error) {
-      proxies.forEach((proxyId, count) -> counters.apply(proxyId).storeErrors.add(count));
+      proxies.forEach((proxyId, count) -> counters.apply(proxyId).storesFailed(count));
       LOG.warn("Cache: could not write {} entries and {} hit counts to the database; the requests were served and "
           + "the entries stay in memory only: {}", puts.size(), touches.size(), error.toString());
     }

@@ -138,6 +138,22 @@ public final class ResponseCache extends VerticleBase {
     return coalescer;
   }
 
+  /** When the database last failed a lookup or a store of any proxy (epoch ms), 0 if never. */
+  long lastErrorAt() {
+    return counters.values().stream().mapToLong(CacheCounters::lastErrorAt).max().orElse(0);
+  }
+
+  /** When the cache's writer last wrote a batch (epoch ms), 0 if never. */
+  long lastWrittenAt() {
+    CacheWriter current = writer;
+    return current == null ? 0 : current.lastWrittenAt();
+  }
+
+  /** Lookups and stores the database failed since start, all proxies together. */
+  long errors() {
+    return counters.values().stream().mapToLong(CacheCounters::errors).sum();
+  }
+
   CacheCounters counters(String proxyId) {
     return counters.computeIfAbsent(proxyId, id -> new CacheCounters());
   }
@@ -162,7 +178,7 @@ public final class ResponseCache extends VerticleBase {
           return entry;
         })
         .otherwise(error -> {
-          counters(proxyId).lookupErrors.increment();
+          counters(proxyId).lookupFailed();
           long last = lastLookupWarning.get();
           if (now - last >= LOG_EVERY_MS && lastLookupWarning.compareAndSet(last, now)) {
             LOG.warn("Cache: lookups fail, requests go to the upstream (lookup_errors counts them): {}", error.toString());
