@@ -2,13 +2,13 @@ package dev.faultline.cache;
 
 import dev.faultline.plugin.api.Headers;
 import dev.faultline.plugin.api.ProxyRequest;
+import dev.faultline.proxy.ApiKeys;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Cache keys, in two layers so a cassette can carry the first without any tenant in it:
@@ -33,16 +33,7 @@ final class CacheKeys {
   private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(() -> algorithm("SHA-256"));
 
   CacheKeys(byte[] secret) {
-    SecretKeySpec key = new SecretKeySpec(secret.clone(), "HmacSHA256");
-    this.hmac = ThreadLocal.withInitial(() -> {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(key);
-        return mac;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 is not available", e);
-      }
-    });
+    this.hmac = ApiKeys.hmacSha256(secret);
   }
 
   /**
@@ -50,11 +41,7 @@ final class CacheKeys {
    * (Azure) or {@code x-api-key} (Anthropic) header. Callers with no key share one tenant.
    */
   String tenant(Headers headers) {
-    String authorization = headers.get("authorization").orElse("").trim();
-    String key = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim()
-        : !authorization.isEmpty() ? authorization
-        : headers.get("api-key").or(() -> headers.get("x-api-key")).orElse("").trim();
-    return tenantOf(key);
+    return tenantOf(ApiKeys.of(name -> headers.get(name).orElse(null)));
   }
 
   /** The tenant of a raw API key, as {@link #tenant} computes it. */

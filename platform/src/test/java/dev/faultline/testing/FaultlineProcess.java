@@ -48,6 +48,8 @@ public final class FaultlineProcess implements AutoCloseable {
         .directory(dataDir.getParent().toFile())
         .redirectErrorStream(true)
         .redirectOutput(output.toFile());
+    // Only what the test says: none of the surrounding shell's FAULTLINE_* settings.
+    builder.environment().keySet().removeIf(name -> name.startsWith("FAULTLINE_"));
     builder.environment().put("FAULTLINE_ADMIN_PORT", String.valueOf(adminPort));
     builder.environment().put("FAULTLINE_DEMO_PORT", String.valueOf(demoPort));
     builder.environment().put("FAULTLINE_DATA_DIR", dataDir.toString());
