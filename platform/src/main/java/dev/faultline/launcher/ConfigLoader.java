@@ -174,8 +174,8 @@ public final class ConfigLoader {
     String bridge = text(s, "monitoring.tcp_bridge_port", "FAULTLINE_TCP_BRIDGE_PORT");
     Integer bridgePort = bridge.equalsIgnoreCase("off") || bridge.equalsIgnoreCase("false") ? null
         : parse("monitoring.tcp_bridge_port", "FAULTLINE_TCP_BRIDGE_PORT", bridge, v -> checkPort(Integer.parseInt(v), true));
-    String overflow = text(s, "monitoring.log_overflow", "FAULTLINE_LOG_OVERFLOW");
-    FaultlineConfig.LogOverflow onOverflow = parse("monitoring.log_overflow", "FAULTLINE_LOG_OVERFLOW", overflow, v -> {
+    String overflow = text(s, "monitoring.on_overflow", "FAULTLINE_ON_OVERFLOW");
+    FaultlineConfig.LogOverflow onOverflow = parse("monitoring.on_overflow", "FAULTLINE_ON_OVERFLOW", overflow, v -> {
       try {
         return FaultlineConfig.LogOverflow.valueOf(v.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {

@@ -31,7 +31,7 @@ class HardeningSettingsTest {
   @Test
   void variablesSetThemWithFractionsOfSeconds() {
     FaultlineConfig config = load(Map.of("FAULTLINE_IDLE_TIMEOUT", "0.5", "FAULTLINE_REQUEST_READ_TIMEOUT", "0",
-        "FAULTLINE_SHUTDOWN_GRACE", "3", "FAULTLINE_LOG_OVERFLOW", "DROP", "FAULTLINE_LOG_MAX_LAG", "2.5"));
+        "FAULTLINE_SHUTDOWN_GRACE", "3", "FAULTLINE_ON_OVERFLOW", "DROP", "FAULTLINE_LOG_MAX_LAG", "2.5"));
     assertEquals(new ConnectionTimeouts(500, 0, 3_000), config.timeouts());
     assertEquals(FaultlineConfig.LogOverflow.DROP, config.monitoring().logOverflow());
     assertEquals(2_500, config.monitoring().logMaxLagMillis());
@@ -41,7 +41,7 @@ class HardeningSettingsTest {
   void badValuesNameTheSetting() {
     assertRefused(Map.of("FAULTLINE_IDLE_TIMEOUT", "-1"), "server.idle_timeout_seconds", "FAULTLINE_IDLE_TIMEOUT");
     assertRefused(Map.of("FAULTLINE_SHUTDOWN_GRACE", "soon"), "server.shutdown_grace_seconds", "not a number");
-    assertRefused(Map.of("FAULTLINE_LOG_OVERFLOW", "block"), "monitoring.log_overflow", "backpressure or drop");
+    assertRefused(Map.of("FAULTLINE_ON_OVERFLOW", "block"), "monitoring.on_overflow", "backpressure or drop");
   }
 
   private void assertRefused(Map<String, String> env, String... fragments) {
