@@ -30,6 +30,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private final PluginHost plugins;
   private final ProxyManager proxies;
   private final List<ApiRoutes> features;
+  private final List<HealthSection> health;
   private final AllowedHosts allowedHosts;
   private final ConnectionTimeouts timeouts;
   private HttpServer server;
@@ -37,17 +38,20 @@ public final class AdminApiVerticle extends VerticleBase {
 
   /**
    * @param features     the routes each feature adds (cache, faults, logs, …)
+   * @param health       each feature's part of {@code /healthz}
    * @param allowedHosts the {@code Host} names served
    * @param timeouts     how long an idle connection, or a request body, is waited for
    */
   public AdminApiVerticle(String host, int port, Database database, PluginHost plugins, ProxyManager proxies,
-                          List<ApiRoutes> features, AllowedHosts allowedHosts, ConnectionTimeouts timeouts) {
+                          List<ApiRoutes> features, List<HealthSection> health, AllowedHosts allowedHosts,
+                          ConnectionTimeouts timeouts) {
     this.host = host;
     this.port = port;
     this.database = database;
     this.plugins = plugins;
     this.proxies = proxies;
     this.features = List.copyOf(features);
+    this.health = List.copyOf(health);
     this.allowedHosts = allowedHosts;
     this.timeouts = timeouts;
   }
@@ -62,7 +66,7 @@ public final class AdminApiVerticle extends VerticleBase {
     features.forEach(feature -> bodyTypes.putAll(feature.bodyTypes()));
     router.route("/api/*").order(-2).handler(new BodyTypes(bodyTypes));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_ADMIN_BODY));
-    new HealthRoutes(database, features).mount(router);
+    new HealthRoutes(database, health).mount(router);
     new ProxyRoutes(proxies).mount(router);
     router.get("/api/plugins").handler(ctx -> Responses.json(ctx, 200, plugins.describe()));
     features.forEach(feature -> feature.mount(router));

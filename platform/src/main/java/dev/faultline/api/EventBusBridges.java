@@ -1,15 +1,11 @@
 package dev.faultline.api;
 
-import dev.faultline.logs.LogListener;
-import dev.faultline.metrics.MetricsVerticle;
-import dev.faultline.proxy.ProxyManager;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import java.util.List;
@@ -17,16 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event bus as seen from outside: the monitoring addresses, outbound only. Browsers reach it
+ * The event bus as seen from outside: the addresses the features publish on, outbound only. Browsers reach it
  * through SockJS at {@code /eventbus}; services in any language through the TCP bridge (frames
  * of a 4-byte big-endian length and a JSON object), when a port is configured. Nothing may be
  * sent in: every inbound message is refused.
  */
 public final class EventBusBridges {
-
-  /** What a subscriber may receive. */
-  public static final List<String> OUTBOUND = List.of(LogListener.ADDRESS, MetricsVerticle.ADDRESS,
-      ProxyManager.STATUS_ADDRESS);
 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusBridges.class);
 
@@ -40,10 +32,10 @@ public final class EventBusBridges {
    * option could not say that: the dashboard is reached as localhost and as 127.0.0.1, on a port
    * known only once bound.
    */
-  public static ApiRoutes sockJs(Vertx vertx) {
+  public static ApiRoutes sockJs(Vertx vertx, List<String> outbound) {
     return router -> {
       SockJSBridgeOptions options = new SockJSBridgeOptions();
-      OUTBOUND.forEach(address -> options.addOutboundPermitted(new PermittedOptions().setAddress(address)));
+      outbound.forEach(address -> options.addOutboundPermitted(new PermittedOptions().setAddress(address)));
       router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options));
     };
   }
@@ -53,20 +45,23 @@ public final class EventBusBridges {
 
     private final String host;
     private final int port;
+    private final List<String> outbound;
     private TcpEventBusBridge bridge;
 
-    public TcpBridgeVerticle(String host, int port) {
+    /** @param outbound the addresses a subscriber may receive */
+    public TcpBridgeVerticle(String host, int port, List<String> outbound) {
       this.host = host;
       this.port = port;
+      this.outbound = List.copyOf(outbound);
     }
 
     @Override
     public Future<?> start() {
       BridgeOptions options = new BridgeOptions();
-      OUTBOUND.forEach(address -> options.addOutboundPermitted(new PermittedOptions().setAddress(address)));
+      outbound.forEach(address -> options.addOutboundPermitted(new PermittedOptions().setAddress(address)));
       bridge = TcpEventBusBridge.create(vertx, options);
       return bridge.listen(port, host).onSuccess(b ->
-        LOG.info("TCP event-bus bridge on {}:{} (outbound: {})", host, port, String.join(", ", OUTBOUND)));
+        LOG.info("TCP event-bus bridge on {}:{} (outbound: {})", host, port, String.join(", ", outbound)));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.faultline.api;
 
-import dev.faultline.launcher.Version;
 import dev.faultline.store.Database;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -9,30 +8,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /healthz}: 200 when the database answers, 503 when it does not. A feature's routes
- * may add a {@link Section} (the log writer reports what it could not write).
+ * {@code GET /healthz}: 200 when the database answers, 503 when it does not, with each feature's
+ * {@link HealthSection} (the log writer reports what it could not write).
  */
 final class HealthRoutes {
 
   private static final long DB_CHECK_TIMEOUT_MS = 2_000;
 
   private final Database database;
-  private final List<Section> sections;
+  private final List<HealthSection> sections;
 
-  /** One feature's part of the report, under its name. */
-  interface Section {
-    String name();
-
-    JsonObject report();
-
-    /** False turns the status to {@code degraded}; the HTTP status still follows the database. */
-    boolean healthy();
-  }
-
-  /** @param features the features' routes; those that are a {@link Section} report here */
-  HealthRoutes(Database database, List<ApiRoutes> features) {
+  HealthRoutes(Database database, List<HealthSection> sections) {
     this.database = database;
-    this.sections = features.stream().filter(Section.class::isInstance).map(Section.class::cast).toList();
+    this.sections = List.copyOf(sections);
   }
 
   void mount(Router router) {
@@ -51,7 +39,7 @@ final class HealthRoutes {
           if (!up) {
             body.put("db_error", String.valueOf(result.cause().getMessage()));
           }
-          for (Section section : sections) {
+          for (HealthSection section : sections) {
             body.put(section.name(), section.report());
             if (!section.healthy()) {
               body.put("status", "degraded");

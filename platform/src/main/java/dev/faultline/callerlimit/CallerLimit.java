@@ -2,9 +2,9 @@ package dev.faultline.callerlimit;
 
 import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Headers;
+import dev.faultline.proxy.AcceptCheck;
 import dev.faultline.proxy.Exchange;
 import dev.faultline.proxy.ProxyError;
-import dev.faultline.proxy.ProxyVerticle;
 import java.math.BigDecimal;
 
 /**
@@ -13,7 +13,7 @@ import java.math.BigDecimal;
  * {@code retry-after} and {@code retry-after-ms}, and the exchange is logged like any other,
  * with {@code error_type} {@value #CODE}.
  */
-final class CallerLimit implements ProxyVerticle.AcceptCheck {
+final class CallerLimit implements AcceptCheck {
 
   /** The error code of a refusal: the log's {@code error_type}, counted by the metrics. */
   static final String CODE = "caller_rate_limited";

@@ -1,7 +1,7 @@
 package dev.faultline.callerlimit;
 
-import dev.faultline.proxy.Interceptor;
-import dev.faultline.proxy.InterceptorFactory;
+import dev.faultline.proxy.AcceptCheck;
+import dev.faultline.proxy.AcceptCheckFactory;
 import dev.faultline.proxy.ProxyDefinition;
 import java.lang.ref.WeakReference;
 import java.util.Map;
@@ -39,7 +39,7 @@ public final class CallerLimits {
   }
 
   /** The caller-limit check of each proxy whose {@code caller_limit} block is on. */
-  public InterceptorFactory interceptors() {
+  public AcceptCheckFactory checks() {
     return (proxy, provider) -> {
       CallerLimitSettings settings = CallerLimitSettings.of(proxy.block(CallerLimitSettings.NAME));
       byProxy.values().removeIf(ref -> ref.get() == null);
@@ -47,7 +47,7 @@ public final class CallerLimits {
         byProxy.remove(proxy.id());
         return Optional.empty();
       }
-      return Optional.<Interceptor>of(new CallerLimit(limiterOf(proxy, settings), keys));
+      return Optional.<AcceptCheck>of(new CallerLimit(limiterOf(proxy, settings), keys));
     };
   }
 

@@ -1,5 +1,7 @@
 package dev.faultline.faults;
 
+import dev.faultline.api.ApiRoutes;
+import dev.faultline.feature.Feature;
 import dev.faultline.plugins.PluginHost;
 import dev.faultline.proxy.Interceptor;
 import dev.faultline.proxy.InterceptorFactory;
@@ -19,11 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Failure simulation, as the composition root plugs it in: the {@code faults} and
- * {@code fault_options} blocks, the faults step (first in the pipeline), the upstream-timeout
- * step (last), and the reaction to fault plugins coming and going.
+ * Failure simulation: the {@code faults} and {@code fault_options} blocks, the faults step
+ * (request phase, first, so a faulted request reaches neither cache nor upstream), the
+ * upstream-timeout step (response phase, around the provider call alone), the fault routes, and
+ * the reaction to fault plugins coming and going.
  */
-public final class FaultsFeature {
+public final class FaultsFeature implements Feature {
 
   private final Vertx vertx;
   private final Clock clock;
@@ -51,12 +54,33 @@ public final class FaultsFeature {
     return catalog;
   }
 
+  @Override
   public List<ProxyBlock> blocks() {
     return List.of(new FaultsBlock(catalog, clock), new FaultOptions.Block());
   }
 
+  @Override
+  public List<InterceptorFactory> requestSteps() {
+    return List.of(faults());
+  }
+
+  @Override
+  public List<InterceptorFactory> responseSteps() {
+    return List.of(upstreamTimeout());
+  }
+
+  @Override
+  public List<ApiRoutes> routes(ProxyManager proxies) {
+    return List.of(new FaultRoutes(proxies, this));
+  }
+
+  @Override
+  public Future<Void> pluginsChanged(PluginHost.PluginChange change, ProxyManager proxies) {
+    return strategiesChanged(change.faultStrategies(), proxies);
+  }
+
   /** The faults step: first in the pipeline, so a faulted request reaches neither cache nor upstream. */
-  public InterceptorFactory faults() {
+  InterceptorFactory faults() {
     return (proxy, provider) -> {
       ProxyFaults faults = faultsOf(proxy);
       return faults.isEmpty() ? Optional.empty() : Optional.<Interceptor>of(new FaultInterceptor(faults, vertx));
@@ -64,7 +88,7 @@ public final class FaultsFeature {
   }
 
   /** The upstream-timeout step: last in the pipeline, around the provider call alone. */
-  public InterceptorFactory upstreamTimeout() {
+  InterceptorFactory upstreamTimeout() {
     return (proxy, provider) -> {
       ProxyFaults faults = faultsOf(proxy);
       return faults.mayTimeOut() ? Optional.<Interceptor>of(new UpstreamTimeoutInterceptor(faults, vertx))
@@ -76,7 +100,7 @@ public final class FaultsFeature {
    * Fault strategies were loaded or unloaded: proxies whose faults name one of them are rebuilt,
    * so they start using a new one and stop using (and holding) a removed one.
    */
-  public Future<Void> strategiesChanged(Set<String> strategies, ProxyManager proxies) {
+  Future<Void> strategiesChanged(Set<String> strategies, ProxyManager proxies) {
     if (strategies.isEmpty()) {
       return Future.succeededFuture();
     }

@@ -2,10 +2,10 @@ package dev.faultline.ipfilter;
 
 import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Headers;
+import dev.faultline.proxy.AcceptCheck;
+import dev.faultline.proxy.AcceptCheckFactory;
 import dev.faultline.proxy.Exchange;
-import dev.faultline.proxy.InterceptorFactory;
 import dev.faultline.proxy.ProxyError;
-import dev.faultline.proxy.ProxyVerticle;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * who the caller is for the log. A refused caller gets OpenAI's 403 shape, and the exchange is
  * logged like any other.
  */
-public final class IpFilter implements ProxyVerticle.AcceptCheck {
+public final class IpFilter implements AcceptCheck {
 
   private final IpAccess access;
   private final List<IpRule> trustedProxies;
@@ -32,7 +32,7 @@ public final class IpFilter implements ProxyVerticle.AcceptCheck {
    * @param trustedProxies addresses whose {@code X-Forwarded-For} / {@code Forwarded} headers are
    *                       believed (setting {@code proxies.trusted_proxies})
    */
-  public static InterceptorFactory factory(List<IpRule> trustedProxies) {
+  public static AcceptCheckFactory factory(List<IpRule> trustedProxies) {
     List<IpRule> trusted = List.copyOf(trustedProxies);
     return (proxy, provider) -> {
       IpAccess access = IpAccess.from(proxy.block(IpAccess.NAME));

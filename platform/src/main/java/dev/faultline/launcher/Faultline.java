@@ -3,50 +3,41 @@ package dev.faultline.launcher;
 import dev.faultline.api.AdminApiVerticle;
 import dev.faultline.api.AllowedHosts;
 import dev.faultline.api.ApiRoutes;
-import dev.faultline.api.CacheRoutes;
 import dev.faultline.api.DashboardRoutes;
 import dev.faultline.api.EventBusBridges;
-import dev.faultline.api.FaultRoutes;
-import dev.faultline.api.LogRoutes;
-import dev.faultline.api.MetricsRoutes;
-import dev.faultline.cache.CacheSettings;
-import dev.faultline.cache.ResponseCache;
-import dev.faultline.callerlimit.CallerLimitSettings;
-import dev.faultline.callerlimit.CallerLimits;
+import dev.faultline.cache.CacheFeature;
+import dev.faultline.callerlimit.CallerLimitFeature;
 import dev.faultline.faults.FaultsFeature;
-import dev.faultline.ipfilter.IpAccess;
-import dev.faultline.ipfilter.IpFilter;
-import dev.faultline.ipfilter.IpRule;
-import dev.faultline.logs.LogListener;
-import dev.faultline.logs.LogPressure;
-import dev.faultline.logs.LogStore;
-import dev.faultline.logs.LogWriterVerticle;
-import dev.faultline.logs.LoggingBlock;
-import dev.faultline.metrics.MetricsStore;
-import dev.faultline.metrics.MetricsVerticle;
+import dev.faultline.feature.Feature;
+import dev.faultline.ipfilter.IpFilterFeature;
+import dev.faultline.logs.LogsFeature;
+import dev.faultline.metrics.MetricsFeature;
 import dev.faultline.plugins.PluginHost;
+import dev.faultline.proxy.ExchangeListener;
 import dev.faultline.proxy.InterceptorFactory;
 import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.ProxyBlocks;
 import dev.faultline.proxy.ProxyManager;
 import dev.faultline.proxy.ProxyRuntime;
+import dev.faultline.proxy.ProxyStore;
 import dev.faultline.store.Database;
-import dev.faultline.store.ProxyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Faultline: database, plugins, proxies and admin API, started in that order on a
- * given Vert.x instance. The launcher and the tests both start it this way.
+ * One running Faultline: database, plugins, the features, proxies and admin API, started in that
+ * order on a given Vert.x instance. The launcher and the tests both start it this way. The
+ * capabilities are a list of {@link Feature}s; this class knows their order and nothing of
+ * what they do.
  */
 public final class Faultline {
 
@@ -54,8 +45,6 @@ public final class Faultline {
 
   /** How often the plugins folder is looked at for jars dropped in or removed. */
   private static final long PLUGIN_RESCAN_MS = 2_000;
-  /** How long a request waits at most for a log writer that fell behind (then goes ahead). */
-  private static final long LOG_PRESSURE_MAX_WAIT_MS = 10_000;
   /** At shutdown, past the grace: for the servers to close what the grace left open. */
   private static final long CLOSE_SLACK_MS = 1_000;
   /** At shutdown, after the servers: for the log and cache writers to flush, the database to close. */
@@ -90,81 +79,82 @@ public final class Faultline {
   public static Future<Faultline> start(Vertx vertx, FaultlineConfig config) {
     // What this Faultline deployed besides its proxies, in start order (stopped in reverse).
     List<String> deployments = new CopyOnWriteArrayList<>();
+    Feature.Deployer deployer = verticle -> vertx.deployVerticle(verticle).onSuccess(deployments::add);
     return Database.open(vertx, config.databaseFile())
         .compose(database -> PluginHost.start(vertx, config.pluginsDir())
             .compose(plugins -> {
-              // Each feature adds its proxy settings block, its pipeline step (in pipeline order:
-              // faults, cache, upstream timeout), its exchange listener and its admin routes here.
-              List<ProxyBlock> blocks = new ArrayList<>();
-              List<InterceptorFactory> interceptors = new ArrayList<>();
-              List<ApiRoutes> routes = new ArrayList<>();
+              List<Feature> features = features(vertx, config, database, plugins);
+              ProxyBlocks blocks = proxyBlocks(each(features, Feature::blocks), config.proxyDefaults());
+              List<InterceptorFactory> steps = new ArrayList<>(each(features, Feature::requestSteps));
+              steps.addAll(each(features, Feature::responseSteps));
+              ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(),
+                  each(features, Feature::acceptChecks), steps,
+                  ExchangeListener.all(each(features, f -> f.listener().stream().toList())), config.timeouts());
+              ProxyManager proxies = new ProxyManager(vertx, proxySettings(config), new ProxyStore(database, blocks),
+                  plugins, blocks, runtime);
 
-              // Failure simulation: its blocks, and its step FIRST (a faulted request reaches neither
-              // the cache nor the upstream); its upstream-timeout step comes LAST, below.
-              FaultsFeature faults = new FaultsFeature(vertx, plugins);
-              blocks.addAll(faults.blocks());
-              interceptors.add(faults.faults());
-              // IP filtering: its block, and a check each proxy runs at accept, before the body is read.
-              blocks.add(new IpAccess.Block());
-              interceptors.add(IpFilter.factory(config.trustedProxies().stream().map(IpRule::parse).toList()));
-              // Caller limit: its block, and a check at accept right after the IP filter, which names
-              // the caller (a refused address takes nothing from anyone's limit).
-              blocks.add(CallerLimitSettings.BLOCK);
-              interceptors.add(new CallerLimits().interceptors());
-
-              // Response cache: its block, and its step after the faults step and before any
-              // upstream timeout (a hit never waits on a timeout; a faulted answer is never stored).
-              ResponseCache cache = new ResponseCache(database);
-              blocks.add(CacheSettings.BLOCK);
-              interceptors.add(cache.interceptors());
-
-              // Monitoring: every finished exchange becomes a log entry on the bus, which the log
-              // writer stores and the metrics aggregate; both run before any proxy serves.
-              // A writer that falls behind holds the proxies' new requests, unless told to drop entries.
-              FaultlineConfig.Monitoring monitoring = config.monitoring();
-              LogPressure pressure = monitoring.logOverflow() == FaultlineConfig.LogOverflow.BACKPRESSURE
-                  ? new LogPressure(vertx, LOG_PRESSURE_MAX_WAIT_MS) : null;
-              LogListener logs = new LogListener(vertx, pressure);
-              LogStore logStore = new LogStore(database);
-              LogWriterVerticle logWriter = new LogWriterVerticle(database.file(), monitoring.logQueueSize(),
-                  monitoring.logRetentionDays(), monitoring.logRetentionRows(), pressure, monitoring.logMaxLagMillis());
-              blocks.add(new LoggingBlock());
-              routes.add(new LogRoutes(vertx, logStore, logWriter.stats(), faults.catalog()::ids));
-              routes.add(new MetricsRoutes(vertx));
-              routes.add(EventBusBridges.sockJs(vertx));
-              Future<?> monitoringUp = logs.loadPrices(monitoring.pricesFile())
-                  .compose(v -> vertx.deployVerticle(logWriter).onSuccess(deployments::add))
-                  .compose(v -> vertx.deployVerticle(new MetricsVerticle(new MetricsStore(database), logWriter.stats(),
-                      Clock.systemUTC())).onSuccess(deployments::add))
-                  .compose(v -> monitoring.tcpBridgePort() == null ? Future.succeededFuture()
-                      : vertx.deployVerticle(new EventBusBridges.TcpBridgeVerticle(config.host(),
-                          monitoring.tcpBridgePort())).onSuccess(deployments::add));
-
-              // Last: the upstream timeout, around the provider call alone.
-              interceptors.add(faults.upstreamTimeout());
-
-              ProxyBlocks proxyBlocks = proxyBlocks(blocks, config.proxyDefaults());
-              ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(), interceptors, logs,
-                  config.timeouts());
-              ProxyManager proxies = new ProxyManager(vertx, config, new ProxyStore(database, proxyBlocks), plugins,
-                  proxyBlocks, runtime);
-              routes.add(new CacheRoutes(cache, proxies));
-              routes.add(new FaultRoutes(proxies, faults));
+              List<String> outbound = new ArrayList<>(each(features, Feature::outboundAddresses));
+              outbound.add(ProxyManager.STATUS_ADDRESS);
+              List<ApiRoutes> routes = new ArrayList<>(each(features, f -> f.routes(proxies)));
+              routes.add(EventBusBridges.sockJs(vertx, outbound));
               // The dashboard last: every /api route above wins over its page fallback.
               routes.add(new DashboardRoutes());
-              // Providers first: a proxy whose provider went is down before its faults are rebuilt.
-              plugins.onChange(change -> proxies.providersChanged(change)
-                  .compose(v -> faults.strategiesChanged(change.faultStrategies(), proxies)));
               AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
-                  routes, new AllowedHosts(config.host(), config.adminAllowedHosts()), config.timeouts());
-              // The cache (its key secret, its writer) is up before any proxy can use it.
-              return monitoringUp
-                  .compose(m -> vertx.deployVerticle(cache).onSuccess(deployments::add))
-                  .compose(c -> vertx.deployVerticle(admin).onSuccess(deployments::add))
+                  routes, each(features, Feature::health), new AllowedHosts(config.host(), config.adminAllowedHosts()),
+                  config.timeouts());
+              // Providers first: a proxy whose provider went is down before the features react.
+              plugins.onChange(change -> proxies.providersChanged(change)
+                  .compose(v -> inTurn(features, feature -> feature.pluginsChanged(change, proxies))));
+
+              // What the features run beside the proxies is up before any proxy serves.
+              Integer bridgePort = config.monitoring().tcpBridgePort();
+              return inTurn(features, feature -> feature.start(deployer))
+                  .compose(v -> bridgePort == null ? Future.succeededFuture()
+                      : deployer.deploy(new EventBusBridges.TcpBridgeVerticle(config.host(), bridgePort, outbound)))
+                  .compose(v -> deployer.deploy(admin))
                   .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, deployments));
             }))
         .compose(faultline -> faultline.restoreProxies().map(faultline))
         .onSuccess(faultline -> faultline.plugins.watch(vertx, PLUGIN_RESCAN_MS));
+  }
+
+  /**
+   * Every capability, in the order a request meets their steps within each phase (see
+   * {@link Feature}): failure simulation first, so a faulted request reaches neither the cache nor
+   * the upstream, and its upstream timeout around the provider call alone; the IP filter, which
+   * names the caller, before the caller limit; the logs, whose stats the metrics show.
+   */
+  private static List<Feature> features(Vertx vertx, FaultlineConfig config, Database database, PluginHost plugins) {
+    FaultsFeature faults = new FaultsFeature(vertx, plugins);
+    FaultlineConfig.Monitoring monitoring = config.monitoring();
+    LogsFeature logs = new LogsFeature(vertx, database, new LogsFeature.Settings(monitoring.logQueueSize(),
+        monitoring.logOverflow() == FaultlineConfig.LogOverflow.BACKPRESSURE, monitoring.logMaxLagMillis(),
+        monitoring.logRetentionDays(), monitoring.logRetentionRows(), monitoring.pricesFile()), faults.catalog()::ids);
+    return List.of(
+        faults,
+        new IpFilterFeature(config.trustedProxies()),
+        new CallerLimitFeature(),
+        new CacheFeature(database),
+        logs,
+        new MetricsFeature(vertx, database, logs.stats()));
+  }
+
+  private static <T> List<T> each(List<Feature> features, Function<Feature, List<T>> part) {
+    return features.stream().flatMap(feature -> part.apply(feature).stream()).toList();
+  }
+
+  /** {@code step} for each feature, one after the other, in the list's order. */
+  private static Future<Void> inTurn(List<Feature> features, Function<Feature, Future<Void>> step) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Feature feature : features) {
+      chain = chain.compose(v -> step.apply(feature));
+    }
+    return chain;
+  }
+
+  private static ProxyManager.Settings proxySettings(FaultlineConfig config) {
+    return new ProxyManager.Settings(config.host(), config.portRangeFrom(), config.portRangeTo(), config.proxyInstances(),
+        config.adminPort());
   }
 
   /** The blocks, with the configured ones every new proxy starts with checked now that all are known. */

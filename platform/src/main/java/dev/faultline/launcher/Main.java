@@ -1,5 +1,6 @@
 package dev.faultline.launcher;
 
+import dev.faultline.api.Version;
 import io.vertx.core.Vertx;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

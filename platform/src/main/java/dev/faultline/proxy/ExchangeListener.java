@@ -2,6 +2,8 @@ package dev.faultline.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Watches every exchange of every proxy: the logs and metrics hang here. Called on the proxy's
@@ -26,6 +28,31 @@ public interface ExchangeListener {
 
   /** Called once when the exchange is over, whichever way it ended. */
   void finished(Exchange exchange);
+
+  /** One listener telling all of {@code listeners}, in order; the proxy waits until all are ready. */
+  static ExchangeListener all(List<ExchangeListener> listeners) {
+    List<ExchangeListener> each = List.copyOf(listeners);
+    if (each.size() == 1) {
+      return each.get(0);
+    }
+    return new ExchangeListener() {
+      @Override
+      public BodyObserver observe(Exchange exchange) {
+        List<BodyObserver> observers = each.stream().map(l -> l.observe(exchange)).filter(Objects::nonNull).toList();
+        return observers.isEmpty() ? null : chunk -> observers.forEach(o -> o.chunk(chunk));
+      }
+
+      @Override
+      public Future<Void> ready() {
+        return Future.all(each.stream().map(ExchangeListener::ready).toList()).mapEmpty();
+      }
+
+      @Override
+      public void finished(Exchange exchange) {
+        each.forEach(l -> l.finished(exchange));
+      }
+    };
+  }
 
   /** Sees each chunk of the response body as it goes to the caller. */
   interface BodyObserver {

@@ -38,22 +38,6 @@ public final class ProxyVerticle extends VerticleBase {
   private HttpServer server;
   private ConnectionGuard guard;
 
-  /**
-   * A step that decides on a request as soon as it arrives, before its body is read (the IP
-   * filter): it returns to admit it, or throws {@link ProxyError} to refuse it. An
-   * {@link InterceptorFactory} makes it like any step; the proxy runs it at accept instead of in
-   * the pipeline.
-   */
-  public interface AcceptCheck extends Interceptor {
-
-    void admit(Exchange exchange);
-
-    @Override
-    default Future<ProviderResponse> intercept(Exchange exchange, Chain chain) {
-      return chain.proceed(exchange);
-    }
-  }
-
   /** A proxy's settings with the provider session, checks and pipeline made from them; swapped as a whole. */
   private record Route(ProxyDefinition proxy, Provider provider, List<AcceptCheck> checks, Pipeline pipeline,
                        InFlight inFlight) {
@@ -126,17 +110,11 @@ public final class ProxyVerticle extends VerticleBase {
   private Route open(ProxyDefinition proxy, Provider provider) {
     String upstream = proxy.upstream() != null ? proxy.upstream() : provider.defaultUpstream().orElse(null);
     ProviderSession session = provider.open(new SessionContext(vertx, proxy.id(), upstream, proxy.options()));
-    List<Interceptor> steps = new ArrayList<>();
     List<AcceptCheck> checks = new ArrayList<>();
+    List<Interceptor> steps = new ArrayList<>();
     try {
-      runtime.interceptors().forEach(factory -> factory.create(proxy, provider)
-          .ifPresent(step -> {
-            if (step instanceof AcceptCheck check) {
-              checks.add(check);
-            } else {
-              steps.add(step);
-            }
-          }));
+      runtime.acceptChecks().forEach(factory -> factory.create(proxy, provider).ifPresent(checks::add));
+      runtime.interceptors().forEach(factory -> factory.create(proxy, provider).ifPresent(steps::add));
     } catch (RuntimeException e) {
       session.close();
       throw e;

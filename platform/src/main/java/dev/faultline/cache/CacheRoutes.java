@@ -1,8 +1,7 @@
-package dev.faultline.api;
+package dev.faultline.cache;
 
-import dev.faultline.cache.CacheAdmin;
-import dev.faultline.cache.CacheSettings;
-import dev.faultline.cache.ResponseCache;
+import dev.faultline.api.ApiRoutes;
+import dev.faultline.api.Responses;
 import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
 import dev.faultline.proxy.ProxyManager;
@@ -21,7 +20,7 @@ import java.util.function.Function;
  * or one, and export or import it as a cassette. The cache's settings are the proxy's
  * {@code cache} block ({@code PATCH /api/proxies/:id}).
  */
-public final class CacheRoutes implements ApiRoutes, HealthRoutes.Section {
+final class CacheRoutes implements ApiRoutes {
 
   /**
    * On export and import: the API key whose tenant the entries belong to. A cassette holds no
@@ -38,24 +37,9 @@ public final class CacheRoutes implements ApiRoutes, HealthRoutes.Section {
   private final CacheAdmin cache;
   private final ProxyManager proxies;
 
-  public CacheRoutes(ResponseCache cache, ProxyManager proxies) {
-    this.cache = new CacheAdmin(cache);
+  CacheRoutes(CacheAdmin cache, ProxyManager proxies) {
+    this.cache = cache;
     this.proxies = proxies;
-  }
-
-  @Override
-  public String name() {
-    return "cache";
-  }
-
-  @Override
-  public JsonObject report() {
-    return cache.health();
-  }
-
-  @Override
-  public boolean healthy() {
-    return cache.healthy();
   }
 
   @Override

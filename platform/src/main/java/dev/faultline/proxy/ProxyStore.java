@@ -1,8 +1,6 @@
-package dev.faultline.store;
+package dev.faultline.proxy;
 
-import dev.faultline.proxy.ProxyBlock;
-import dev.faultline.proxy.ProxyBlocks;
-import dev.faultline.proxy.ProxyDefinition;
+import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package dev.faultline.launcher;
+package dev.faultline.api;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,7 @@
-package dev.faultline.api;
+package dev.faultline.logs;
 
-import dev.faultline.logs.LogExport;
-import dev.faultline.logs.LogListener;
-import dev.faultline.logs.LogQuery;
-import dev.faultline.logs.LogStats;
-import dev.faultline.logs.LogStore;
+import dev.faultline.api.ApiRoutes;
+import dev.faultline.api.Responses;
 import dev.faultline.proxy.Echo;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -31,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * NDJSON) and {@code GET /api/logs/stream} (live entries as server-sent events). Also reports the
  * log writer's counts on {@code /healthz}.
  */
-public final class LogRoutes implements ApiRoutes, HealthRoutes.Section {
+final class LogRoutes implements ApiRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(LogRoutes.class);
   private static final Set<String> LIST_PARAMS = Set.of("proxy", "from", "to", "status", "model", "cache", "fault",
@@ -46,16 +43,14 @@ public final class LogRoutes implements ApiRoutes, HealthRoutes.Section {
   private final Vertx vertx;
   private final LogStore store;
   private final LogExport export;
-  private final LogStats stats;
   /** The fault strategies loaded now: a {@code fault} filter must name one of them. */
   private final Supplier<List<String>> strategies;
 
   /** @param strategies the ids of the fault strategies loaded now */
-  public LogRoutes(Vertx vertx, LogStore store, LogStats stats, Supplier<List<String>> strategies) {
+  LogRoutes(Vertx vertx, LogStore store, Supplier<List<String>> strategies) {
     this.vertx = vertx;
     this.store = store;
     this.export = new LogExport(store);
-    this.stats = stats;
     this.strategies = strategies;
   }
 
@@ -63,21 +58,6 @@ public final class LogRoutes implements ApiRoutes, HealthRoutes.Section {
   public void mount(Router router) {
     router.get("/api/logs").handler(this::list);
     router.get("/api/logs/stream").handler(this::stream);
-  }
-
-  @Override
-  public String name() {
-    return "logs";
-  }
-
-  @Override
-  public JsonObject report() {
-    return stats.toJson();
-  }
-
-  @Override
-  public boolean healthy() {
-    return stats.healthy();
   }
 
   private void list(RoutingContext ctx) {

@@ -1,6 +1,7 @@
-package dev.faultline.api;
+package dev.faultline.faults;
 
-import dev.faultline.faults.FaultsFeature;
+import dev.faultline.api.ApiRoutes;
+import dev.faultline.api.Responses;
 import dev.faultline.proxy.ProxyManager;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;

@@ -1,7 +1,7 @@
-package dev.faultline.api;
+package dev.faultline.metrics;
 
-import dev.faultline.metrics.MetricsVerticle;
-import dev.faultline.metrics.Window;
+import dev.faultline.api.ApiRoutes;
+import dev.faultline.api.Responses;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,14 +12,14 @@ import java.util.Set;
  * {@code GET /api/metrics?proxy=&window=1m|15m|1h} (rolling aggregates as JSON) and
  * {@code GET /metrics} (totals in Prometheus' text format, for a scraper).
  */
-public final class MetricsRoutes implements ApiRoutes {
+final class MetricsRoutes implements ApiRoutes {
 
   private static final Set<String> PARAMS = Set.of("proxy", "window");
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Vertx vertx;
 
-  public MetricsRoutes(Vertx vertx) {
+  MetricsRoutes(Vertx vertx) {
     this.vertx = vertx;
   }
 

@@ -1,0 +1,44 @@
+package dev.faultline.metrics;
+
+import dev.faultline.api.ApiRoutes;
+import dev.faultline.feature.Feature;
+import dev.faultline.logs.LogStats;
+import dev.faultline.proxy.ProxyManager;
+import dev.faultline.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Rolling metrics: the aggregator of the log entries (published every second on
+ * {@value MetricsVerticle#ADDRESS}), the metrics API and Prometheus' {@code /metrics}.
+ */
+public final class MetricsFeature implements Feature {
+
+  private final Vertx vertx;
+  private final Database database;
+  private final LogStats logStats;
+
+  /** @param logStats the log writer's counts, which Prometheus shows too */
+  public MetricsFeature(Vertx vertx, Database database, LogStats logStats) {
+    this.vertx = vertx;
+    this.database = database;
+    this.logStats = logStats;
+  }
+
+  @Override
+  public Future<Void> start(Deployer deployer) {
+    return deployer.deploy(new MetricsVerticle(new MetricsStore(database), logStats, Clock.systemUTC())).mapEmpty();
+  }
+
+  @Override
+  public List<ApiRoutes> routes(ProxyManager proxies) {
+    return List.of(new MetricsRoutes(vertx));
+  }
+
+  @Override
+  public List<String> outboundAddresses() {
+    return List.of(MetricsVerticle.ADDRESS);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.faultline;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package structure the README promises: a feature is a folder, the host wires a list of
+ * them, and no package depends back on one that depends on it.
+ */
+class ArchitectureTest {
+
+  private static final String[] FEATURES = {"..cache..", "..callerlimit..", "..faults..", "..ipfilter..", "..logs..",
+      "..metrics.."};
+
+  private static JavaClasses platform;
+
+  @BeforeAll
+  static void read() {
+    platform = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.faultline");
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("dev.faultline.(*)..").should().beFreeOfCycles().check(platform);
+  }
+
+  /** Only the launcher knows the features; the shared parts (proxy engine, admin server, store) know none. */
+  @Test
+  void theSharedPartsKnowNoFeature() {
+    noClasses().that().resideInAnyPackage("..api..", "..proxy..", "..store..", "..plugins..", "..server..",
+            "..feature..")
+        .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+        .check(platform);
+  }
+
+  @Test
+  void nothingButTheLauncherKnowsTheLauncher() {
+    noClasses().that().resideOutsideOfPackage("..launcher..")
+        .should().dependOnClassesThat().resideInAPackage("..launcher..")
+        .check(platform);
+  }
+}
