@@ -26,9 +26,21 @@ class ArchitectureTest {
         .importPackages("dev.faultline");
   }
 
+  /** Every package on its own, sub-packages included (proxy.request, proxy.control). */
   @Test
   void noPackageCycles() {
-    slices().matching("dev.faultline.(*)..").should().beFreeOfCycles().check(platform);
+    slices().matching("dev.faultline.(**)").should().beFreeOfCycles().check(platform);
+  }
+
+  /** The request path serves requests; the control plane (manager, store) starts and stops it. */
+  @Test
+  void theRequestPathKnowsNothingOfTheControlPlane() {
+    noClasses().that().resideInAPackage("dev.faultline.proxy.request")
+        .should().dependOnClassesThat().resideInAPackage("dev.faultline.proxy.control")
+        .check(platform);
+    noClasses().that().resideInAPackage("dev.faultline.proxy")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.faultline.proxy.request", "dev.faultline.proxy.control")
+        .check(platform);
   }
 
   /** Only the launcher knows the features; the shared parts (proxy engine, admin server, store) know none. */

@@ -1,7 +1,7 @@
 package dev.faultline.api;
 
 import dev.faultline.plugins.PluginHost;
-import dev.faultline.proxy.ProxyManager;
+import dev.faultline.proxy.control.ProxyManager;
 import dev.faultline.server.ConnectionGuard;
 import dev.faultline.server.ConnectionTimeouts;
 import dev.faultline.store.Database;

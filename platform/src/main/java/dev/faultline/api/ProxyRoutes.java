@@ -1,6 +1,6 @@
 package dev.faultline.api;
 
-import dev.faultline.proxy.ProxyManager;
+import dev.faultline.proxy.control.ProxyManager;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

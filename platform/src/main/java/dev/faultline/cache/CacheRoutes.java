@@ -4,7 +4,7 @@ import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.Responses;
 import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
-import dev.faultline.proxy.ProxyManager;
+import dev.faultline.proxy.control.ProxyManager;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package dev.faultline.cache;
 
-import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.BlockValues;
 import dev.faultline.proxy.Echo;
+import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

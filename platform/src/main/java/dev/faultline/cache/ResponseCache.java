@@ -2,7 +2,7 @@ package dev.faultline.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.faultline.proxy.InterceptorFactory;
+import dev.faultline.proxy.request.InterceptorFactory;
 import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -2,9 +2,9 @@ package dev.faultline.callerlimit;
 
 import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Headers;
-import dev.faultline.proxy.AcceptCheck;
-import dev.faultline.proxy.Exchange;
-import dev.faultline.proxy.ProxyError;
+import dev.faultline.proxy.request.AcceptCheck;
+import dev.faultline.proxy.request.Exchange;
+import dev.faultline.proxy.request.ProxyError;
 import java.math.BigDecimal;
 
 /**

@@ -1,8 +1,8 @@
 package dev.faultline.callerlimit;
 
 import dev.faultline.feature.Feature;
-import dev.faultline.proxy.AcceptCheckFactory;
 import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.request.AcceptCheckFactory;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.faultline.callerlimit;
 
-import dev.faultline.proxy.AcceptCheck;
-import dev.faultline.proxy.AcceptCheckFactory;
 import dev.faultline.proxy.ProxyDefinition;
+import dev.faultline.proxy.request.AcceptCheck;
+import dev.faultline.proxy.request.AcceptCheckFactory;
 import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.faultline.faults;
 
-import dev.faultline.proxy.Exchange;
+import dev.faultline.proxy.request.Exchange;
 
 /** Records on an exchange that a fault touched it: for its log entry and in the response header. */
 final class FaultMark {

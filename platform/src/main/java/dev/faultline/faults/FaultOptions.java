@@ -1,7 +1,7 @@
 package dev.faultline.faults;
 
-import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.Echo;
+import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;

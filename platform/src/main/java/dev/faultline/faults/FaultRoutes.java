@@ -2,7 +2,7 @@ package dev.faultline.faults;
 
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.Responses;
-import dev.faultline.proxy.ProxyManager;
+import dev.faultline.proxy.control.ProxyManager;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
 package dev.faultline.faults;
 
 import dev.faultline.plugin.api.ProviderResponse;
-import dev.faultline.proxy.Exchange;
-import dev.faultline.proxy.Interceptor;
-import dev.faultline.proxy.ProxyError;
+import dev.faultline.proxy.request.Exchange;
+import dev.faultline.proxy.request.Interceptor;
+import dev.faultline.proxy.request.ProxyError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -2,10 +2,10 @@ package dev.faultline.ipfilter;
 
 import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Headers;
-import dev.faultline.proxy.AcceptCheck;
-import dev.faultline.proxy.AcceptCheckFactory;
-import dev.faultline.proxy.Exchange;
-import dev.faultline.proxy.ProxyError;
+import dev.faultline.proxy.request.AcceptCheck;
+import dev.faultline.proxy.request.AcceptCheckFactory;
+import dev.faultline.proxy.request.Exchange;
+import dev.faultline.proxy.request.ProxyError;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.faultline.ipfilter;
 
 import dev.faultline.feature.Feature;
-import dev.faultline.proxy.AcceptCheckFactory;
 import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.request.AcceptCheckFactory;
 import java.util.List;
 
 /** IP filtering: each proxy's {@code ip} block, checked at accept, before the body is read. */

@@ -1,8 +1,8 @@
 package dev.faultline.launcher;
 
+import dev.faultline.server.ConnectionTimeouts;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import dev.faultline.server.ConnectionTimeouts;
 import java.util.List;
 
 /**

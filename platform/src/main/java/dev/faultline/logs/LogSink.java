@@ -1,7 +1,7 @@
 package dev.faultline.logs;
 
-import io.vertx.core.json.JsonObject;
 import dev.faultline.store.Database;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

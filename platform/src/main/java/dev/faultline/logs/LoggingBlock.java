@@ -1,9 +1,9 @@
 package dev.faultline.logs;
 
-import dev.faultline.proxy.ProxyBlock;
-import dev.faultline.proxy.ProxyDefinition;
 import dev.faultline.proxy.BlockValues;
 import dev.faultline.proxy.Echo;
+import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.ProxyDefinition;
 import dev.faultline.proxy.ProxyException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

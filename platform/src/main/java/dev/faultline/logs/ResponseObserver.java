@@ -3,7 +3,7 @@ package dev.faultline.logs;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.Usage;
-import dev.faultline.proxy.ExchangeListener;
+import dev.faultline.proxy.request.ExchangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

@@ -3,7 +3,7 @@ package dev.faultline.metrics;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.feature.Feature;
 import dev.faultline.logs.LogStats;
-import dev.faultline.proxy.ProxyManager;
+import dev.faultline.proxy.control.ProxyManager;
 import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package dev.faultline.proxy;
 
+
 /**
  * User input as an error message repeats it: quoted when it is text, and cut to its first
  * {@value #MAX_CHARS} characters, so a megabyte sent by mistake (or on purpose) is not sent

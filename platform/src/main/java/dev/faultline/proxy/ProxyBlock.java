@@ -1,5 +1,6 @@
 package dev.faultline.proxy;
 
+
 /**
  * One feature's block of settings on a proxy, such as {@code cache} or {@code faults}: a JSON
  * value under its own key in the proxy's JSON, kept in a column of the same name in the

@@ -53,7 +53,7 @@ public final class ProxyBlocks {
    *             built-in defaults, their configured values unchecked
    * @throws ProxyException naming the configured field that is no longer valid
    */
-  JsonObject defaults(Set<String> sent) {
+  public JsonObject defaults(Set<String> sent) {
     JsonObject values = new JsonObject();
     for (ProxyBlock block : blocks) {
       Object value = sent.contains(block.name()) ? null : configured.getValue(block.name());

@@ -1,5 +1,6 @@
 package dev.faultline.proxy;
 
+
 /**
  * A refused admin operation on a proxy: the HTTP status to answer with, the field at fault (or
  * {@code null}) and a message that names it.

@@ -1,5 +1,6 @@
 package dev.faultline.server;
 
+
 /**
  * How long Faultline's HTTP servers (the admin API and every proxy) wait for their callers.
  *

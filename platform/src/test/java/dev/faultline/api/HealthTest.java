@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.faultline.FaultlineHarness;
 import dev.faultline.launcher.Faultline;
-import dev.faultline.api.Version;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -12,7 +12,7 @@ import dev.faultline.FaultlineHarness;
 import dev.faultline.launcher.Faultline;
 import dev.faultline.launcher.FaultlineConfig;
 import dev.faultline.plugin.api.Provider;
-import dev.faultline.proxy.ProxyManager;
+import dev.faultline.proxy.control.ProxyManager;
 import dev.faultline.testing.PluginJarBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

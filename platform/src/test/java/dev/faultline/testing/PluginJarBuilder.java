@@ -1,5 +1,6 @@
 package dev.faultline.testing;
 
+import dev.faultline.proxy.Echo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

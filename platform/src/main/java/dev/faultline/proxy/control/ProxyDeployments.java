@@ -1,0 +1,241 @@
+package dev.faultline.proxy.control;
+
+import dev.faultline.plugin.api.Provider;
+import dev.faultline.plugins.PluginHost;
+import dev.faultline.proxy.ProxyDefinition;
+import dev.faultline.proxy.ProxyException;
+import dev.faultline.proxy.request.ProxyRuntime;
+import dev.faultline.proxy.request.ProxyVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live side of the proxies: one {@link ProxyVerticle} deployment per running proxy, and why
+ * a proxy that should run does not. Every start and stop is bounded in time, and announced on
+ * {@link ProxyManager#STATUS_ADDRESS}. The {@link ProxyManager} decides what should run; this
+ * makes it so.
+ */
+final class ProxyDeployments {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyDeployments.class);
+
+  /** Binding a port and opening a provider session take milliseconds; this is for one that hangs. */
+  private static final long START_TIMEOUT_SECONDS = 15;
+  /** A stop lets requests in flight finish for 10 s, then closes the provider session. */
+  private static final long STOP_TIMEOUT_SECONDS = 20;
+
+  private final Vertx vertx;
+  private final ProxyManager.Settings settings;
+  private final PluginHost plugins;
+  private final ProxyRuntime runtime;
+  private final Map<String, Deployment> live = new ConcurrentHashMap<>();
+  private final Map<String, String> failures = new ConcurrentHashMap<>();
+
+  private record Deployment(String deploymentId, ProxyDefinition proxy, List<ProxyVerticle> instances) {
+  }
+
+  ProxyDeployments(Vertx vertx, ProxyManager.Settings settings, PluginHost plugins, ProxyRuntime runtime) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.plugins = plugins;
+    this.runtime = runtime;
+  }
+
+  /** {@code running}, {@code failed} (should run, cannot: {@link #failure} says why) or {@code stopped}. */
+  String status(String id) {
+    return live.containsKey(id) ? "running" : failures.containsKey(id) ? "failed" : "stopped";
+  }
+
+  String failure(String id) {
+    return failures.get(id);
+  }
+
+  void forget(String id) {
+    failures.remove(id);
+  }
+
+  /** Applies {@code change} to every running proxy that {@code which} picks, all at once. */
+  Future<Void> eachRunning(Predicate<ProxyDefinition> which, Function<String, Future<?>> change) {
+    return Future.all(live.values().stream()
+            .map(Deployment::proxy)
+            .filter(which)
+            .map(proxy -> change.apply(proxy.id()).otherwiseEmpty())
+            .toList())
+        .mapEmpty();
+  }
+
+  /** Closes every port, each stop bounded on its own. */
+  Future<Void> stopAll() {
+    return Future.join(live.values().stream().map(this::undeploy).toList()).mapEmpty();
+  }
+
+  /**
+   * Makes the live state match {@code to} (null: not running), starting from {@code from}:
+   * deploys, undeploys, moves to a new port (new one bound before the old one closes), or
+   * reconfigures in place without closing the port.
+   */
+  Future<Void> transition(ProxyDefinition from, ProxyDefinition to) {
+    String id = to != null ? to.id() : from.id();
+    Deployment current = live.get(id);
+    if (to == null || !to.running()) {
+      failures.remove(id);
+      return current == null ? Future.succeededFuture() : undeploy(current);
+    }
+    if (current == null) {
+      return deploy(to);
+    }
+    if (current.proxy().port() != to.port()) {
+      // The move is done once the new port listens; an old port slow to close is only reported.
+      return deploy(to).compose(v -> bounded(vertx.undeploy(current.deploymentId()), STOP_TIMEOUT_SECONDS)
+          .otherwise(e -> {
+            LOG.warn("Proxy '{}' moved to port {}, but its old port {} did not close: {}", to.name(), to.port(),
+                current.proxy().port(), e.toString());
+            return null;
+          }));
+    }
+    Provider provider = plugins.provider(to.provider()).orElseThrow();
+    return reconfigure(current, to, provider)
+        .onSuccess(v -> live.put(id, new Deployment(current.deploymentId(), to, current.instances())))
+        .recover(e -> reconfigure(current, current.proxy(), plugins.provider(current.proxy().provider()).orElseThrow())
+            .transform(x -> Future.failedFuture(StartFailures.translate(e, to))));
+  }
+
+  /**
+   * Follows a change of the plugins folder for one proxy that should run: moves it to its
+   * provider's new jar without closing its port, takes it down (failed, with why) when its
+   * provider went, starts it when its provider came (back).
+   */
+  Future<Void> follow(ProxyDefinition stored, PluginHost.PluginChange change) {
+    Deployment current = live.get(stored.id());
+    String removal = change.removedProviders().get(stored.provider());
+    if (removal != null) {
+      return current != null ? undeployFailed(current, removal) : markFailed(stored, removal);
+    }
+    if (change.replacedProviders().contains(stored.provider())) {
+      return current != null ? moveToNewProvider(current) : deploy(stored);
+    }
+    if (change.addedProviders().contains(stored.provider()) && current == null) {
+      return deploy(stored);
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Reopens the proxy's sessions on its provider's new implementation, port open throughout. */
+  private Future<Void> moveToNewProvider(Deployment current) {
+    ProxyDefinition proxy = current.proxy();
+    Provider provider = plugins.provider(proxy.provider()).orElse(null);
+    if (provider == null) {
+      return undeployFailed(current, "provider plugin '" + proxy.provider() + "' was removed");
+    }
+    return reconfigure(current, proxy, provider)
+        .onSuccess(v -> LOG.info("Proxy '{}' ({}) now uses the new jar of provider {}; port {} stayed open",
+            proxy.name(), proxy.id(), proxy.provider(), proxy.port()))
+        // The new implementation refuses the proxy's settings: it cannot keep serving on the old one.
+        .recover(e -> undeployFailed(current, StartFailures.translate(e, proxy).getMessage()));
+  }
+
+  private Future<Void> reconfigure(Deployment deployment, ProxyDefinition proxy, Provider provider) {
+    return Future.all(deployment.instances().stream().map(v -> v.reconfigure(proxy, provider)).toList()).mapEmpty();
+  }
+
+  private Future<Void> deploy(ProxyDefinition proxy) {
+    Provider provider = plugins.provider(proxy.provider()).orElse(null);
+    if (provider == null) {
+      return Future.failedFuture(fail(proxy, ProxyException.invalid("provider",
+          "provider '" + proxy.provider() + "' is not loaded (see GET /api/plugins)")));
+    }
+    List<ProxyVerticle> instances = new CopyOnWriteArrayList<>();
+    Supplier<ProxyVerticle> factory = () -> {
+      ProxyVerticle verticle = new ProxyVerticle(proxy, provider, runtime);
+      instances.add(verticle);
+      return verticle;
+    };
+    Future<String> deployment = vertx.deployVerticle(factory, new DeploymentOptions().setInstances(settings.instances()));
+    return bounded(deployment, START_TIMEOUT_SECONDS)
+        .recover(e -> {
+          if (deployment.isComplete()) {
+            return Future.failedFuture(e);
+          }
+          // Given up: should it still come up, nobody asked for it any more.
+          deployment.onSuccess(vertx::undeploy);
+          return Future.failedFuture(ProxyException.unavailable("proxy '" + proxy.name() + "' did not start within "
+              + START_TIMEOUT_SECONDS + " s (provider '" + proxy.provider() + "'); it was not started"));
+        })
+        .onSuccess(deploymentId -> {
+          live.put(proxy.id(), new Deployment(deploymentId, proxy, instances));
+          failures.remove(proxy.id());
+          publish(proxy, "running", null);
+          LOG.info("Proxy '{}' ({}, provider {}) listening on {}:{}", proxy.name(), proxy.id(), proxy.provider(),
+              settings.host(), proxy.port());
+        })
+        .recover(e -> Future.failedFuture(fail(proxy, StartFailures.translate(e, proxy))))
+        .mapEmpty();
+  }
+
+  private Future<Void> undeploy(Deployment deployment) {
+    ProxyDefinition proxy = deployment.proxy();
+    Future<Void> undeployment = vertx.undeploy(deployment.deploymentId())
+        .onComplete(r -> {
+          live.remove(proxy.id());
+          publish(proxy, "stopped", null);
+          LOG.info("Proxy '{}' ({}) stopped; port {} closed", proxy.name(), proxy.id(), proxy.port());
+        });
+    // Still running as far as anyone can tell until it does stop: the change that asked fails.
+    return bounded(undeployment, STOP_TIMEOUT_SECONDS)
+        .recover(e -> undeployment.isComplete() ? Future.failedFuture(e)
+            : Future.failedFuture(ProxyException.unavailable("proxy '" + proxy.name() + "' did not stop within "
+                + STOP_TIMEOUT_SECONDS + " s; it is still shown as running until it does")));
+  }
+
+  /** Takes a proxy down because it cannot run (its provider went): it reads failed, with why. */
+  private Future<Void> undeployFailed(Deployment deployment, String reason) {
+    ProxyDefinition proxy = deployment.proxy();
+    Future<Void> undeployment = vertx.undeploy(deployment.deploymentId())
+        .onComplete(r -> {
+          live.remove(proxy.id());
+          markFailed(proxy, reason);
+        });
+    return bounded(undeployment, STOP_TIMEOUT_SECONDS);
+  }
+
+  private Future<Void> markFailed(ProxyDefinition proxy, String reason) {
+    failures.put(proxy.id(), reason);
+    publish(proxy, "failed", reason);
+    LOG.warn("Proxy '{}' ({}) is down, port {} closed: {}", proxy.name(), proxy.id(), proxy.port(), reason);
+    return Future.succeededFuture();
+  }
+
+  private ProxyException fail(ProxyDefinition proxy, ProxyException error) {
+    failures.put(proxy.id(), error.getMessage());
+    publish(proxy, "failed", error.getMessage());
+    LOG.warn("Proxy '{}' ({}) could not start: {}", proxy.name(), proxy.id(), error.getMessage());
+    return error;
+  }
+
+  private void publish(ProxyDefinition proxy, String status, String error) {
+    vertx.eventBus().publish(ProxyManager.STATUS_ADDRESS, new JsonObject()
+        .put("proxy_id", proxy.id())
+        .put("name", proxy.name())
+        .put("port", proxy.port())
+        .put("status", status)
+        .put("error", error)
+        .put("ts", Instant.now().toString()));
+  }
+
+  private static <T> Future<T> bounded(Future<T> step, long seconds) {
+    return step.timeout(seconds, TimeUnit.SECONDS);
+  }
+}

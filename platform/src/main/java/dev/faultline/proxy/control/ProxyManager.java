@@ -1,0 +1,269 @@
+package dev.faultline.proxy.control;
+
+import dev.faultline.plugins.PluginHost;
+import dev.faultline.proxy.Echo;
+import dev.faultline.proxy.ProxyBlocks;
+import dev.faultline.proxy.ProxyDefinition;
+import dev.faultline.proxy.ProxyException;
+import dev.faultline.proxy.request.ProxyRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, changes, starts, stops and deletes proxies: what the admin API asks for, checked,
+ * stored, and made live through {@link ProxyDeployments}. Every change is all-or-nothing: a
+ * proxy is stored only once its port is bound, and a refused change leaves the proxy as it was.
+ * Changes run one at a time, so two requests can never take the same port or name; each one is
+ * bounded in time, so one that never finishes fails alone and the changes after it go ahead.
+ */
+public final class ProxyManager {
+
+  /** Event-bus address where a proxy's start, stop and failure are published. */
+  public static final String STATUS_ADDRESS = "faultline.proxy.status";
+  public static final String DEMO_NAME = "demo";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
+
+  /** The last bound on a whole change (several steps and store calls), after which the next one goes. */
+  static final long CHANGE_TIMEOUT_SECONDS = 60;
+
+  private final ProxyStore store;
+  private final PluginHost plugins;
+  private final ProxyInput input;
+  private final ProxyDeployments deployments;
+  private final PortAllocator ports;
+  private final ProxyView view;
+  private volatile int adminPort;
+  private Future<?> queue = Future.succeededFuture();
+  private volatile boolean closing;
+  private volatile long changeTimeoutMs = TimeUnit.SECONDS.toMillis(CHANGE_TIMEOUT_SECONDS);
+
+  /**
+   * What proxies are run with.
+   *
+   * @param host          the address every proxy binds
+   * @param portRangeFrom first port handed to proxies created without one
+   * @param portRangeTo   last such port, inclusive
+   * @param instances     event loops (verticle instances) serving each proxy
+   * @param adminPort     the admin API's configured port, which no proxy may take
+   */
+  public record Settings(String host, int portRangeFrom, int portRangeTo, int instances, int adminPort) {
+  }
+
+  public ProxyManager(Vertx vertx, Settings settings, ProxyStore store, PluginHost plugins, ProxyBlocks blocks,
+                      ProxyRuntime runtime) {
+    this.store = store;
+    this.plugins = plugins;
+    this.input = new ProxyInput(blocks);
+    this.deployments = new ProxyDeployments(vertx, settings, plugins, runtime);
+    this.ports = new PortAllocator(vertx, settings, () -> adminPort);
+    this.view = new ProxyView(settings.host(), plugins);
+    this.adminPort = settings.adminPort();
+  }
+
+  /** For tests: how long a whole change may take before it is given up. */
+  void changeTimeout(long millis) {
+    this.changeTimeoutMs = millis;
+  }
+
+  /** The port the admin API actually bound, which no proxy may take. */
+  public void adminPort(int port) {
+    this.adminPort = port;
+  }
+
+  public Future<JsonArray> list() {
+    return store.list().map(proxies -> new JsonArray(proxies.stream().map(this::view).toList()));
+  }
+
+  /**
+   * Applies {@code change} (such as {@link #stop}) to every running proxy that {@code which}
+   * picks, all at once; one the change fails for is left as it is.
+   */
+  public Future<Void> eachRunning(Predicate<ProxyDefinition> which, Function<String, Future<?>> change) {
+    return deployments.eachRunning(which, change);
+  }
+
+  public Future<JsonObject> get(String id) {
+    return find(id).map(this::view);
+  }
+
+  public Future<JsonObject> create(JsonObject body) {
+    return serialized(() -> {
+      ProxyDefinition proxy = input.create(body);
+      return checkAgainstOthers(proxy)
+          .compose(others -> proxy.port() == 0 ? ports.place(proxy, others, this::claim)
+              : deployments.transition(null, proxy).map(proxy))
+          .compose(created -> store.insert(created)
+              .recover(e -> deployments.transition(created, null).transform(v -> Future.failedFuture(e)))
+              .map(v -> view(created)));
+    });
+  }
+
+  public Future<JsonObject> update(String id, JsonObject patch) {
+    return serialized(() -> find(id).compose(current -> {
+      ProxyDefinition changed = input.patch(current, patch);
+      if (changed.port() == 0) {
+        changed = changed.withPort(current.port());
+      }
+      ProxyDefinition next = changed;
+      return checkAgainstOthers(next)
+          .compose(others -> deployments.transition(current, next))
+          .compose(v -> store.update(next)
+              .recover(e -> deployments.transition(next, current).transform(x -> Future.failedFuture(e))))
+          .map(v -> view(next));
+    }));
+  }
+
+  public Future<JsonObject> start(String id) {
+    return update(id, new JsonObject().put("status", "running"));
+  }
+
+  public Future<JsonObject> stop(String id) {
+    return update(id, new JsonObject().put("status", "stopped"));
+  }
+
+  public Future<Void> delete(String id) {
+    return serialized(() -> find(id).compose(proxy -> deployments.transition(proxy, null)
+        .compose(v -> store.delete(id))
+        .onSuccess(v -> deployments.forget(id))
+        .mapEmpty()));
+  }
+
+  /** At boot: starts every proxy that was running. One that cannot start is reported, not fatal. */
+  public Future<Void> restore() {
+    return serialized(() -> store.list().compose(proxies -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (ProxyDefinition proxy : proxies) {
+        if (proxy.running()) {
+          chain = chain.compose(v -> deployments.transition(null, proxy).otherwiseEmpty().mapEmpty());
+        }
+      }
+      return chain;
+    }));
+  }
+
+  /**
+   * At shutdown: closes every running proxy's port; what the user asked for stays stored as is.
+   * It does not wait behind a change in progress (that one may be what hangs): changes asked
+   * for from now on are refused, and each proxy's stop is bounded on its own.
+   */
+  public Future<Void> shutdown() {
+    closing = true;
+    return deployments.stopAll();
+  }
+
+  /** Makes sure the demo proxy (provider mock) exists and sits on {@code port}. */
+  public Future<Void> ensureDemo(int port) {
+    if (plugins.provider("mock").isEmpty()) {
+      LOG.warn("No demo proxy: the mock provider plugin is not loaded");
+      return Future.succeededFuture();
+    }
+    return store.list().compose(proxies -> {
+      Optional<ProxyDefinition> demo = proxies.stream().filter(p -> p.name().equals(DEMO_NAME)).findFirst();
+      if (demo.isEmpty()) {
+        return create(new JsonObject().put("name", DEMO_NAME).put("provider", "mock").put("port", port)).mapEmpty();
+      }
+      return demo.get().port() == port ? Future.succeededFuture()
+          : update(demo.get().id(), new JsonObject().put("port", port)).mapEmpty();
+    });
+  }
+
+  /**
+   * Follows the plugins folder. A running proxy whose provider got a new jar moves to it without
+   * closing its port (requests in flight finish on the old session); one whose provider went
+   * closes its port and reads {@code failed} with why; one that should run and whose provider came
+   * (back) starts. The stored status, what the user asked for, is never changed here: after a
+   * restart the proxy runs again if its provider is there.
+   */
+  public Future<Void> providersChanged(PluginHost.PluginChange change) {
+    return serialized(() -> store.list().compose(proxies -> Future.join(proxies.stream()
+            .filter(ProxyDefinition::running)
+            .map(proxy -> deployments.follow(proxy, change).otherwiseEmpty())
+            .toList())
+        .mapEmpty()));
+  }
+
+  private JsonObject view(ProxyDefinition proxy) {
+    return view.of(proxy, deployments.status(proxy.id()), deployments.failure(proxy.id()));
+  }
+
+  /** A port found for a new proxy: a running one starts on it, a stopped one checks it binds. */
+  private Future<Void> claim(ProxyDefinition placed) {
+    return placed.running() ? deployments.transition(null, placed) : ports.probe(placed.port());
+  }
+
+  private Future<ProxyDefinition> find(String id) {
+    return store.find(id).compose(found -> found.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ProxyException.notFound(id))));
+  }
+
+  /** Refuses a provider nobody loaded, a name or port another proxy has, or the admin port. */
+  private Future<List<ProxyDefinition>> checkAgainstOthers(ProxyDefinition proxy) {
+    if (plugins.provider(proxy.provider()).isEmpty()) {
+      return Future.failedFuture(ProxyException.invalid("provider", "unknown provider " + Echo.quote(proxy.provider())
+          + "; loaded providers: " + String.join(", ", plugins.providerIds()) + " (see GET /api/plugins)"));
+    }
+    if (proxy.port() != 0 && proxy.port() == adminPort) {
+      return Future.failedFuture(ProxyException.conflict("port", proxy.port() + " is the admin API's port"));
+    }
+    return store.list().map(all -> {
+      List<ProxyDefinition> others = all.stream().filter(p -> !p.id().equals(proxy.id())).toList();
+      for (ProxyDefinition other : others) {
+        if (other.name().equals(proxy.name())) {
+          throw ProxyException.conflict("name", "a proxy named '" + proxy.name() + "' already exists (" + other.id() + ")");
+        }
+        if (other.port() == proxy.port()) {
+          throw ProxyException.conflict("port", proxy.port() + " is already used by proxy '" + other.name() + "'");
+        }
+      }
+      return others;
+    });
+  }
+
+  /**
+   * Runs admin changes one after another, each seeing the previous one's outcome. A change that
+   * has not finished after {@link #CHANGE_TIMEOUT_SECONDS} fails, and the queue moves on.
+   */
+  private synchronized <T> Future<T> serialized(Supplier<Future<T>> change) {
+    Promise<T> result = Promise.promise();
+    queue = queue.transform(previous -> {
+      Future<T> bounded = bounded(begin(change));
+      bounded.onComplete(result);
+      return bounded.otherwiseEmpty();
+    });
+    return result.future();
+  }
+
+  private <T> Future<T> begin(Supplier<Future<T>> change) {
+    if (closing) {
+      return Future.failedFuture(ProxyException.unavailable("Faultline is shutting down; no change is made"));
+    }
+    try {
+      return change.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private <T> Future<T> bounded(Future<T> change) {
+    return change.timeout(changeTimeoutMs, TimeUnit.MILLISECONDS).recover(e -> {
+      if (change.isComplete()) {
+        return Future.failedFuture(e);
+      }
+      LOG.error("A proxy change did not finish within {} ms; the next change goes ahead", changeTimeoutMs);
+      return Future.failedFuture(ProxyException.unavailable("the change did not finish within "
+          + changeTimeoutMs / 1000 + " s and was given up; GET the proxy to see its state now"));
+    });
+  }
+}

@@ -1,0 +1,108 @@
+package dev.faultline.proxy.control;
+
+import dev.faultline.proxy.ProxyBlock;
+import dev.faultline.proxy.ProxyBlocks;
+import dev.faultline.proxy.ProxyDefinition;
+import dev.faultline.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/** The proxies table. */
+public final class ProxyStore {
+
+  private static final List<String> BASE_COLUMNS = List.of("id", "name", "provider", "upstream", "port", "status",
+      "options", "require_api_key", "created_at", "updated_at");
+
+  private final Pool pool;
+  private final ProxyBlocks blocks;
+  private final String columns;
+
+  /** @param blocks the feature blocks, each kept in the column of its name */
+  public ProxyStore(Database database, ProxyBlocks blocks) {
+    this.pool = database.pool();
+    this.blocks = blocks;
+    List<String> all = new ArrayList<>(BASE_COLUMNS);
+    blocks.all().forEach(b -> all.add(b.name()));
+    this.columns = String.join(", ", all);
+  }
+
+  public Future<List<ProxyDefinition>> list() {
+    return pool.query("SELECT " + columns + " FROM proxies ORDER BY created_at, name").execute()
+        .map(this::toDefinitions);
+  }
+
+  public Future<Optional<ProxyDefinition>> find(String id) {
+    return pool.preparedQuery("SELECT " + columns + " FROM proxies WHERE id = ?").execute(Tuple.of(id))
+        .map(rows -> toDefinitions(rows).stream().findFirst());
+  }
+
+  public Future<Void> insert(ProxyDefinition proxy) {
+    Tuple values = Tuple.of(proxy.id(), proxy.name(), proxy.provider(), proxy.upstream(), proxy.port(), status(proxy),
+        proxy.options().encode(), proxy.requireApiKey(), proxy.createdAt().toString(), proxy.updatedAt().toString());
+    blocks.all().forEach(b -> values.addValue(encode(proxy.block(b.name()))));
+    String marks = String.join(", ", Collections.nCopies(values.size(), "?"));
+    return pool.preparedQuery("INSERT INTO proxies (" + columns + ") VALUES (" + marks + ")").execute(values)
+        .mapEmpty();
+  }
+
+  public Future<Void> update(ProxyDefinition proxy) {
+    StringBuilder sql = new StringBuilder("UPDATE proxies SET name = ?, provider = ?, upstream = ?, port = ?, "
+        + "status = ?, options = ?, require_api_key = ?, updated_at = ?");
+    Tuple values = Tuple.of(proxy.name(), proxy.provider(), proxy.upstream(), proxy.port(), status(proxy),
+        proxy.options().encode(), proxy.requireApiKey(), proxy.updatedAt().toString());
+    for (ProxyBlock block : blocks.all()) {
+      sql.append(", ").append(block.name()).append(" = ?");
+      values.addValue(encode(proxy.block(block.name())));
+    }
+    return pool.preparedQuery(sql.append(" WHERE id = ?").toString()).execute(values.addValue(proxy.id()))
+        .mapEmpty();
+  }
+
+  public Future<Boolean> delete(String id) {
+    return pool.preparedQuery("DELETE FROM proxies WHERE id = ?").execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  private static String status(ProxyDefinition proxy) {
+    return proxy.running() ? "running" : "stopped";
+  }
+
+  private static String encode(Object value) {
+    return value == null ? null : Json.encode(value);
+  }
+
+  private List<ProxyDefinition> toDefinitions(RowSet<Row> rows) {
+    List<ProxyDefinition> proxies = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      proxies.add(new ProxyDefinition(
+          row.getString("id"),
+          row.getString("name"),
+          row.getString("provider"),
+          row.getString("upstream"),
+          row.getInteger("port"),
+          "running".equals(row.getString("status")),
+          new JsonObject(row.getString("options")),
+          row.getInteger("require_api_key") != 0,
+          blockValues(row),
+          Instant.parse(row.getString("created_at")),
+          Instant.parse(row.getString("updated_at"))));
+    }
+    return proxies;
+  }
+
+  private JsonObject blockValues(Row row) {
+    JsonObject values = new JsonObject();
+    blocks.all().forEach(b -> values.put(b.name(), blocks.decode(b, row.getString(b.name()))));
+    return values;
+  }
+}

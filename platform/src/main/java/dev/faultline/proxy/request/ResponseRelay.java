@@ -1,0 +1,75 @@
+package dev.faultline.proxy.request;
+
+import dev.faultline.plugin.api.ProviderResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a provider's response to the caller chunk by chunk, as it arrives: an event stream
+ * reaches the caller event by event. Back-pressure pauses the provider when the caller reads
+ * slowly; a body that breaks mid-way resets the caller's connection, so the caller sees a
+ * broken response, never a complete-looking one.
+ */
+final class ResponseRelay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
+
+  /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the response. */
+  private static final Set<String> HOP_BY_HOP = Set.of(
+      "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
+      "content-length");
+
+  private ResponseRelay() {
+  }
+
+  /**
+   * @param finish called once with how the exchange ended
+   */
+  static void relay(ProviderResponse response, Exchange exchange, ExchangeListener listener,
+                    Consumer<Exchange.Outcome> finish) {
+    HttpServerResponse out = exchange.http().response();
+    exchange.status(response.status());
+    out.setStatusCode(response.status());
+    response.headers().forEach((name, value) -> {
+      if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+        out.headers().add(name, value);
+      }
+    });
+    exchange.responseHeaders().forEach(out::putHeader);
+    response.headers().get("content-length").ifPresentOrElse(
+        length -> out.putHeader("content-length", length),
+        () -> out.setChunked(true));
+    if (!response.headers().contains("x-request-id")) {
+      out.putHeader("x-request-id", exchange.requestId());
+    }
+
+    ExchangeListener.BodyObserver observer = listener.observe(exchange);
+    ReadStream<Buffer> body = response.body();
+    body.endHandler(v -> {
+      out.end();
+      finish.accept(Exchange.Outcome.COMPLETED);
+    });
+    body.exceptionHandler(error -> {
+      LOG.debug("Response body of {} broke: {}", exchange.requestId(), error.toString());
+      out.reset();
+      finish.accept(Exchange.Outcome.BROKEN);
+    });
+    body.handler(chunk -> {
+      exchange.addBytesOut(chunk.length());
+      if (observer != null) {
+        observer.chunk(chunk);
+      }
+      out.write(chunk);
+      if (out.writeQueueFull()) {
+        body.pause();
+        out.drainHandler(v -> body.resume());
+      }
+    });
+    body.resume();
+  }
+}
