@@ -106,6 +106,15 @@ class CanonicalJsonTest {
     assertEquals(64, key.value().length());
   }
 
+  @Test
+  void arrayElementsStaySeparateSoNeighboursCannotRunTogether() {
+    assertEquals("[1,2,[3,{\"a\":[]}],\"x\"]", canonical("[ 1 , 2 , [3, {\"a\": [ ]}], \"x\" ]"));
+    differ("[1,2]", "[12]");
+    differ("{\"a\":[\"x\",\"y\"]}", "{\"a\":[\"xy\"]}");
+    assertEquals("{\"a\":{\"b\":1},\"c\":[{\"e\":2,\"d\":[]}]}".replace("\"e\":2,\"d\":[]", "\"d\":[],\"e\":2"),
+        canonical("{\"c\":[{\"e\":2,\"d\":[]}],\"a\":{\"b\":1}}"), "members sort inside arrays and objects too");
+  }
+
   private static CacheKeys.Key key(CacheKeys keys, String proxyId, String body, String... headers) {
     Buffer bytes = Buffer.buffer(body);
     ProxyRequest request = new ProxyRequest("req", "POST", "/v1/chat/completions", Headers.of(headers), bytes,

@@ -74,6 +74,41 @@ class IpRuleTest {
     assertEquals("10.0.0.2", ClientAddress.resolve("10.0.0.2", List.of(), List.of(), trusted).text());
   }
 
+  @Test
+  void anIpv4MaskHoldsForEveryPrefixLength() {
+    int network = 0xC0A8_5AA5; // 192.168.90.165: alternating bits, so a mask shifted the wrong way shows
+    for (int prefix = 0; prefix <= 32; prefix++) {
+      int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+      IpRule rule = IpRule.parse(text(network) + "/" + prefix);
+      assertTrue(rule.matches(bytes(network & mask)), "/" + prefix + " holds its first address");
+      assertTrue(rule.matches(bytes(network | ~mask)), "/" + prefix + " holds its last address");
+      if (prefix > 0) {
+        int outside = network ^ (1 << (32 - prefix)); // the last bit of the prefix flipped
+        assertFalse(rule.matches(bytes(outside)), "/" + prefix + " must not hold " + text(outside));
+      }
+    }
+  }
+
+  @Test
+  void prefixLengthsStopAtTheAddressWidth() {
+    assertTrue(IpRule.parse("10.0.0.7/32").matches(ip("10.0.0.7")));
+    assertMessage("10.0.0.7/33", "from 0 to 32 for an IPv4 address");
+    assertTrue(IpRule.parse("2001:db8::1/128").matches(ip("2001:db8::1")));
+    assertFalse(IpRule.parse("2001:db8::1/128").matches(ip("2001:db8::2")));
+    assertMessage("2001:db8::1/129", "from 0 to 128 for an IPv6 address");
+    assertTrue(IpRule.parse("10.0.0.255").matches(ip("10.0.0.255")));
+    assertTrue(IpRule.parse("10.0.*.255").matches(ip("10.0.7.255")));
+    assertMessage("10.0.*.256", "octet '256' must be a number from 0 to 255");
+  }
+
+  private static String text(int address) {
+    return (address >>> 24) + "." + (address >>> 16 & 0xff) + "." + (address >>> 8 & 0xff) + "." + (address & 0xff);
+  }
+
+  private static byte[] bytes(int address) {
+    return new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+  }
+
   private static void assertMessage(String rule, String part) {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> IpRule.parse(rule));
     assertTrue(error.getMessage().contains(part), error.getMessage());

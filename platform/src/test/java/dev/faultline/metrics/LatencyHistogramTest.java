@@ -67,6 +67,30 @@ class LatencyHistogramTest {
   }
 
   @Test
+  void mergingKeepsSubMicrosecondSamplesAsZeros() {
+    LatencyHistogram tiny = new LatencyHistogram();
+    tiny.record(0.0005);
+    tiny.record(0.0009);
+    tiny.record(0);
+    LatencyHistogram merged = new LatencyHistogram();
+    merged.record(50);
+    merged.merge(LatencyHistogram.fromJson(tiny.toJson()));
+    assertEquals(4, merged.count());
+    assertEquals(0, merged.percentile(0.75), "three of four are below a microsecond");
+    assertWithin(50, merged.percentile(1), "the largest");
+    assertEquals(3, merged.countAtOrBelow(0.5));
+    assertEquals(4, merged.countAtOrBelow(60));
+  }
+
+  @Test
+  void aMicrosecondIsTheSmallestValueRecordedAsItself() {
+    LatencyHistogram histogram = new LatencyHistogram();
+    histogram.record(0.001);
+    assertWithin(0.001, histogram.percentile(0.5), "1 µs");
+    assertEquals(0, histogram.countAtOrBelow(0.0005));
+  }
+
+  @Test
   void emptyHasNoPercentileAndZerosCount() {
     LatencyHistogram histogram = new LatencyHistogram();
     assertTrue(Double.isNaN(histogram.percentile(0.5)));

@@ -28,6 +28,14 @@ class RollingWindowsTest {
   }
 
   @Test
+  void aSlotExactlyOneWindowOldHasLeftIt() {
+    long slotStart = T0 - T0 % 1000;
+    metrics.record(entry("prx_a", 200, 10), T0);
+    assertEquals(1, requests("prx_a", Window.ONE_MINUTE, slotStart + 59_999), "the 60th slot is still in");
+    assertEquals(0, requests("prx_a", Window.ONE_MINUTE, slotStart + 60_000), "60 slots on, it is out");
+  }
+
+  @Test
   void theMinuteWindowSumsTheLastSixtySecondsOnly() {
     for (int second = 0; second < 180; second++) {
       metrics.record(entry("prx_a", 200, 10), T0 + second * 1000L);

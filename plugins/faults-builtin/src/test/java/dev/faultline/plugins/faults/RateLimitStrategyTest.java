@@ -115,6 +115,29 @@ class RateLimitStrategyTest {
   }
 
   @Test
+  void aRequestOfExactlyTheWholeTokenLimitFitsAFullBucketAndOneMoreIsTooLarge() {
+    Fault limiter = limiter(new JsonObject().put("requests_per_minute", 0).put("tokens_per_minute", 100));
+    Headers passed = assertInstanceOf(FaultDecision.Pass.class, limiter.decide(request(100))).headers();
+    assertEquals("0", passed.get("x-ratelimit-remaining-tokens").orElseThrow());
+    ApiError tooLarge = assertInstanceOf(FaultDecision.Respond.class,
+        limiter(new JsonObject().put("requests_per_minute", 0).put("tokens_per_minute", 100)).decide(request(101)))
+        .error();
+    assertTrue(tooLarge.message().startsWith("Request too large for gpt-4o-mini"), tooLarge.message());
+    assertTrue(tooLarge.headers().get("retry-after").isEmpty(), "waiting cannot help: no retry-after");
+  }
+
+  @Test
+  void onlyARequestLimitLeavesTheTokensUnenforcedButReported() {
+    Fault limiter = limiter(new JsonObject().put("requests_per_minute", 1));
+    Headers passed = assertInstanceOf(FaultDecision.Pass.class, limiter.decide(request(200_000_000))).headers();
+    assertSixCounters(passed);
+    assertEquals("150000000", passed.get("x-ratelimit-limit-tokens").orElseThrow());
+    ApiError refused = assertRefused(limiter);
+    assertEquals("requests", refused.type(), "the request limit refused it, not the tokens");
+    assertSixCounters(refused.headers());
+  }
+
+  @Test
   void noLimitAtAllIsRefusedNamingTheParameter() {
     FaultParamException error = assertThrows(FaultParamException.class, () -> FaultParams.check(strategy,
         new JsonObject().put("requests_per_minute", 0).put("tokens_per_minute", 0)));
