@@ -79,8 +79,13 @@ class ProxyDefaultsTest {
     Faultline faultline = await(start(vertx, new JsonObject().put("faults", new JsonArray().add(outage))));
     WebClient client = FaultlineHarness.client(vertx);
     try {
-      Thread.sleep(50); // so that the start and the creation are different moments
+      // The start and the creation are different moments: the clock has moved on since the start.
+      Instant started = Instant.now();
       Instant beforeCreation = Instant.now();
+      while (!beforeCreation.isAfter(started)) {
+        Thread.onSpinWait();
+        beforeCreation = Instant.now();
+      }
       JsonObject proxy = await(FaultlineHarness.createProxy(client, faultline, mockProxy("outage")));
       Instant setAt = Instant.parse(proxy.getJsonArray("faults").getJsonObject(0).getJsonObject("schedule")
           .getString("set_at"));

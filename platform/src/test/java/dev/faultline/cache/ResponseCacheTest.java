@@ -21,6 +21,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -139,11 +141,17 @@ class ResponseCacheTest {
   @Test
   void entriesExpireAfterTheirTtl() throws InterruptedException {
     answer(200, COMPLETION);
-    int port = proxy(cacheOn().put("ttl_seconds", 1)).getInteger("port");
+    JsonObject proxy = proxy(cacheOn().put("ttl_seconds", 1));
+    int port = proxy.getInteger("port");
 
     assertEquals("MISS", status(fixture.chat(port, "sk-a", "hi")));
     assertEquals("HIT", status(fixture.chat(port, "sk-a", "hi")));
-    Thread.sleep(1_100);
+    // Until the entry, as stored, is over a second old: no guess at how long the above took.
+    Instant expires = Instant.parse(fixture.cache(proxy.getString("id")).getJsonArray("items").getJsonObject(0)
+        .getString("created_at")).plusSeconds(1);
+    while (!Instant.now().isAfter(expires)) {
+      Thread.sleep(Math.max(1, Duration.between(Instant.now(), expires).toMillis() + 1));
+    }
     assertEquals("MISS", status(fixture.chat(port, "sk-a", "hi")), "expired after 1 s");
     assertEquals("HIT", status(fixture.chat(port, "sk-a", "hi")), "stored again");
     assertEquals(2, upstreamCalls());

@@ -76,13 +76,13 @@ class FaultReconfigurationTest {
       }
 
       for (int change = 0; change < CHANGES; change++) {
-        Thread.sleep(250);
+        load.awaitSamplesIn(load.phase.get());
         load.phase.incrementAndGet();
         putFaults(admin, faultline, proxy.getString("id"), change % 2 == 0
             ? faults(fault("http-error", 1, new JsonObject().put("status", 503))) : new JsonArray(), 200);
         load.phase.incrementAndGet();
       }
-      Thread.sleep(250);
+      load.awaitSamplesIn(load.phase.get());
       load.running.set(false);
       try {
         await(Future.all(clients));
@@ -126,6 +126,18 @@ class FaultReconfigurationTest {
     Load(HttpClient http, int port) {
       this.http = http;
       this.port = port;
+    }
+
+    /** Waits (10 s at most) until requests sent in {@code phase} got as many answers as there are clients. */
+    void awaitSamplesIn(int phase) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (samples.stream().filter(s -> s.sentIn() == phase).count() < CLIENTS) {
+        if (!errors.isEmpty() || System.nanoTime() > deadline) {
+          throw new AssertionError("phase " + phase + " did not see " + CLIENTS + " answers: " + stages
+              + "; errors: " + errors);
+        }
+        Thread.sleep(5);
+      }
     }
 
     Future<Void> client(int client) {
