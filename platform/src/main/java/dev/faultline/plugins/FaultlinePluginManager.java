@@ -12,8 +12,17 @@ import org.pf4j.util.FileUtils;
 /** PF4J's manager, loading plugin jars through {@link HostFirstClassLoader}. */
 final class FaultlinePluginManager extends DefaultPluginManager {
 
+  /** The class loader plugins share packages with (see {@link HostFirstClassLoader}). */
+  private final ClassLoader host;
+
   FaultlinePluginManager(Path pluginsDir) {
+    this(pluginsDir, FaultlinePluginManager.class.getClassLoader());
+  }
+
+  /** {@code host}: tests pass a loader without the libraries the shipped jar lacks. */
+  FaultlinePluginManager(Path pluginsDir, ClassLoader host) {
     super(pluginsDir);
+    this.host = host;
   }
 
   /**
@@ -40,8 +49,7 @@ final class FaultlinePluginManager extends DefaultPluginManager {
 
       @Override
       public ClassLoader loadPlugin(Path path, PluginDescriptor descriptor) {
-        PluginClassLoader loader = new HostFirstClassLoader(FaultlinePluginManager.this, descriptor,
-            FaultlinePluginManager.class.getClassLoader());
+        PluginClassLoader loader = new HostFirstClassLoader(FaultlinePluginManager.this, descriptor, host);
         loader.addFile(path.toFile());
         return loader;
       }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import javax.tools.DiagnosticCollector;
 import javax.tools.FileObject;
 import javax.tools.ForwardingJavaFileManager;
@@ -41,7 +44,7 @@ import javax.tools.ToolProvider;
  *
  * <p>Everything can be made wrong on purpose: drop or change a manifest field, list an
  * extension that does not exist, leave a compiled class out of the jar, bundle a copy of a host
- * class.
+ * class. Third-party libraries are bundled whole, as a shading build would ({@link #bundleJar}).
  *
  * <pre>{@code
  * PluginJarBuilder.plugin("acme-echo")
@@ -145,6 +148,33 @@ public final class PluginJarBuilder {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Copies every entry of a library jar into the plugin jar, as a shading build makes a fat
+   * jar: classes and resources, but not the library's manifest, signatures or module descriptor
+   * (the plugin's manifest is the descriptor; a signature would not match the new jar).
+   */
+  public PluginJarBuilder bundleJar(Path library) {
+    try (ZipFile zip = new ZipFile(library.toFile())) {
+      for (ZipEntry e : Collections.list(zip.entries())) {
+        if (!e.isDirectory() && bundles(e.getName())) {
+          try (InputStream in = zip.getInputStream(e)) {
+            entry(e.getName(), in.readAllBytes());
+          }
+        }
+      }
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot bundle " + library, e);
+    }
+  }
+
+  private static boolean bundles(String entry) {
+    String upper = entry.toUpperCase(Locale.ROOT);
+    boolean signature = upper.startsWith("META-INF/") && !upper.substring("META-INF/".length()).contains("/")
+        && (upper.endsWith(".SF") || upper.endsWith(".DSA") || upper.endsWith(".RSA") || upper.endsWith(".EC"));
+    return !signature && !upper.equals("META-INF/MANIFEST.MF") && !entry.endsWith("module-info.class");
   }
 
   /** Any extra jar entry (a resource, a hand-made class file, a bogus extensions.idx). */
