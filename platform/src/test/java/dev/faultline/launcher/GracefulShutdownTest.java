@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,7 +58,8 @@ class GracefulShutdownTest {
     for (int i = 0; i < CLIENTS; i++) {
       answers.add(slowChat(http, port, 1_500));
     }
-    Thread.sleep(500);
+    awaitInFlight(() -> await(admin.get(faultline.adminPort(), "127.0.0.1", "/api/proxies").send())
+        .bodyAsJsonArray().getJsonObject(0));
 
     Future<Void> stopped = faultline.stop();
     for (Future<Integer> answer : answers) {
@@ -97,6 +99,19 @@ class GracefulShutdownTest {
   }
 
   /** A chat request the proxy delays by {@code ms} before its upstream call; its status once read whole. */
+  /** Waits (20 s at most) until the proxy {@code proxy} reads is answering all {@value #CLIENTS} requests. */
+  static void awaitInFlight(Supplier<JsonObject> proxy) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    JsonObject seen = proxy.get();
+    while (seen.getInteger("in_flight") < CLIENTS) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the " + CLIENTS + " requests never were all in flight: " + seen.encode());
+      }
+      Thread.sleep(20);
+      seen = proxy.get();
+    }
+  }
+
   static Future<Integer> slowChat(HttpClient http, int port, long ms) {
     return http.request(chat(port).putHeader("x-faultline-fault", "latency;ms=" + ms))
         .compose(request -> request.send(Buffer.buffer(CHAT))

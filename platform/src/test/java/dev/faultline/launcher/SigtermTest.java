@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +48,8 @@ class SigtermTest {
       for (int i = 0; i < GracefulShutdownTest.CLIENTS; i++) {
         answers.add(GracefulShutdownTest.slowChat(http, faultline.demoPort, 2_000));
       }
-      Thread.sleep(700);
+      GracefulShutdownTest.awaitInFlight(() -> new JsonArray(faultline.get("/api/proxies").body()).stream()
+          .map(JsonObject.class::cast).filter(p -> p.getString("name").equals("demo")).findFirst().orElseThrow());
 
       Future<Integer> exit = vertx.executeBlocking(() -> faultline.terminate(EXIT_WITHIN_MS / 1000));
       for (Future<Integer> answer : answers) {

@@ -59,6 +59,12 @@ final class ProxyDeployments {
     return live.containsKey(id) ? "running" : failures.containsKey(id) ? "failed" : "stopped";
   }
 
+  /** Requests the proxy is answering now, over all its event loops; 0 when it does not run. */
+  int inFlight(String id) {
+    Deployment deployment = live.get(id);
+    return deployment == null ? 0 : deployment.instances().stream().mapToInt(ProxyVerticle::inFlight).sum();
+  }
+
   String failure(String id) {
     return failures.get(id);
   }

@@ -195,7 +195,8 @@ public final class ProxyManager {
   }
 
   private JsonObject view(ProxyDefinition proxy) {
-    return view.of(proxy, deployments.status(proxy.id()), deployments.failure(proxy.id()));
+    return view.of(proxy, deployments.status(proxy.id()), deployments.failure(proxy.id()),
+        deployments.inFlight(proxy.id()));
   }
 
   /** A port found for a new proxy: a running one starts on it, a stopped one checks it binds. */

@@ -16,8 +16,11 @@ final class ProxyView {
     this.plugins = plugins;
   }
 
-  /** @param status {@code running}, {@code stopped} or {@code failed}; {@code error} says why it failed */
-  JsonObject of(ProxyDefinition proxy, String status, String error) {
+  /**
+   * @param status   {@code running}, {@code stopped} or {@code failed}; {@code error} says why it failed
+   * @param inFlight requests it is answering now
+   */
+  JsonObject of(ProxyDefinition proxy, String status, String error, int inFlight) {
     String upstream = proxy.upstream() != null ? Upstreams.masked(proxy.upstream())
         : plugins.provider(proxy.provider()).flatMap(Provider::defaultUpstream).orElse(null);
     return new JsonObject()
@@ -29,6 +32,7 @@ final class ProxyView {
         .put("url", "http://" + host + ":" + proxy.port() + "/v1")
         .put("status", status)
         .put("error", error)
+        .put("in_flight", inFlight)
         .put("require_api_key", proxy.requireApiKey())
         .put("options", proxy.options().copy())
         .mergeIn(proxy.blocks().copy())

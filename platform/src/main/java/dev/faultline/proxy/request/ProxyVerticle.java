@@ -36,6 +36,8 @@ public final class ProxyVerticle extends VerticleBase {
   private final ProxyRuntime runtime;
   private BodyReader bodyReader;
   private volatile Route route;
+  /** Requests this instance is answering now, on any route; written on its event loop only. */
+  private volatile int answering;
   private HttpServer server;
   private ConnectionGuard guard;
 
@@ -84,6 +86,11 @@ public final class ProxyVerticle extends VerticleBase {
         .eventually(() -> route.pipeline().session().close().timeout(SESSION_CLOSE_SECONDS, TimeUnit.SECONDS));
   }
 
+  /** Requests this instance is answering now (their head read, their answer not yet over). */
+  public int inFlight() {
+    return answering;
+  }
+
   /**
    * Points this proxy at new settings without closing its port: requests already in flight
    * finish on the old provider session, new ones use the new one.
@@ -127,6 +134,7 @@ public final class ProxyVerticle extends VerticleBase {
     guard.started(http);
     Route current = route;
     current.inFlight().enter();
+    answering++;
     Exchange exchange = new Exchange(RequestIds.next(), http, current.proxy(), current.provider());
     http.response().closeHandler(v -> {
       if (!http.response().ended()) {
@@ -166,6 +174,7 @@ public final class ProxyVerticle extends VerticleBase {
   private void refuseMalformed(HttpServerRequest http) {
     Route current = route;
     current.inFlight().enter();
+    answering++;
     Exchange exchange = new Exchange(RequestIds.next(), http, current.proxy(), current.provider());
     if (MalformedRequest.lineUnread(http)) {
       exchange.requestLineUnread();
@@ -218,6 +227,7 @@ public final class ProxyVerticle extends VerticleBase {
   private void finish(Route route, Exchange exchange, Exchange.Outcome outcome) {
     if (exchange.finish(outcome)) {
       route.inFlight().leave();
+      answering--;
       try {
         runtime.listener().finished(exchange);
       } catch (RuntimeException e) {
