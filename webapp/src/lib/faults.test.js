@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fieldFor, parseFaults, providersFrom, readParam, strategiesFrom } from './faults.js';
 
-// Shaped as GET /api/faults/strategies answers (FaultParam.toJson on the server).
+// Shaped as GET /api/faults/strategies answers (FaultParamCheck.toJson on the server).
 const DESCRIBED = [
   {
     id: 'http-error',

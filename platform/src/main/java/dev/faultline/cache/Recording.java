@@ -1,5 +1,6 @@
 package dev.faultline.cache;
 
+import dev.faultline.sse.SseParser;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,13 @@ final class Recording {
   private final long limit;
   private final long startNanos = System.nanoTime();
   private final List<CacheEntry.Event> events = new ArrayList<>();
+  private final SseParser parser;
   private Buffer body = Buffer.buffer();
-  private int scanned;
 
   Recording(boolean eventStream, long limit) {
     this.eventStream = eventStream;
     this.limit = limit;
+    this.parser = eventStream ? new SseParser() : null;
   }
 
   void chunk(Buffer chunk) {
@@ -33,7 +35,8 @@ final class Recording {
     }
     body.appendBuffer(chunk);
     if (eventStream) {
-      findEventEnds((System.nanoTime() - startNanos) / 1_000_000);
+      long atMillis = (System.nanoTime() - startNanos) / 1_000_000;
+      parser.feed(chunk).forEach(block -> events.add(new CacheEntry.Event((int) block.end(), atMillis)));
     }
   }
 
@@ -56,16 +59,5 @@ final class Recording {
       events.add(new CacheEntry.Event(body.length(), (System.nanoTime() - startNanos) / 1_000_000));
     }
     return List.copyOf(events);
-  }
-
-  /** An event ends with a blank line: {@code \n\n} or {@code \r\n\r\n}. */
-  private void findEventEnds(long atMillis) {
-    for (int i = Math.max(scanned, 1); i < body.length(); i++) {
-      if (body.getByte(i) == '\n' && (body.getByte(i - 1) == '\n'
-          || i >= 3 && body.getByte(i - 1) == '\r' && body.getByte(i - 2) == '\n' && body.getByte(i - 3) == '\r')) {
-        events.add(new CacheEntry.Event(i + 1, atMillis));
-      }
-    }
-    scanned = body.length();
   }
 }

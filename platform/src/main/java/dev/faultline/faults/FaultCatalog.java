@@ -38,7 +38,7 @@ public final class FaultCatalog {
     JsonArray strategies = new JsonArray();
     for (FaultStrategy strategy : all()) {
       JsonArray params = new JsonArray();
-      strategy.params().forEach(p -> params.add(p.toJson()));
+      strategy.params().forEach(p -> params.add(FaultParamCheck.toJson(p)));
       strategies.add(new JsonObject()
           .put("id", strategy.id())
           .put("description", strategy.description())

@@ -81,7 +81,7 @@ final class FaultEntries {
     }
     FaultParams checked;
     try {
-      checked = FaultParams.check(strategy, (JsonObject) params);
+      checked = FaultParamCheck.check(strategy, (JsonObject) params);
     } catch (FaultParamException e) {
       throw ProxyException.invalid(field + ".params." + e.param(), e.getMessage());
     } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package dev.faultline.faults;
 
-import dev.faultline.plugin.api.EventRewriter;
 import dev.faultline.plugin.api.FaultDecision;
 import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.proxy.request.ConnectionReset;

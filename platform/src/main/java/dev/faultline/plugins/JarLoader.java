@@ -55,6 +55,10 @@ final class JarLoader {
         throw PluginFailure.duplicate("plugin id '" + taken.get() + "' is already loaded from "
             + holder.apply(taken.get()).orElse("another jar"));
       }
+      Optional<String> misfit = manager.apiMismatch(jar);
+      if (misfit.isPresent()) {
+        throw new PluginFailure(misfit.get());
+      }
       try {
         pluginId = manager.loadPlugin(jar);
       } catch (InvalidPluginDescriptorException e) {

@@ -1,6 +1,7 @@
 package dev.faultline.plugins;
 
 import dev.faultline.plugin.api.FaultStrategy;
+import dev.faultline.plugin.api.PluginApi;
 import dev.faultline.plugin.api.Provider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -98,13 +99,17 @@ public final class PluginHost {
     return List.copyOf(failed);
   }
 
-  /** {@code GET /api/plugins}: loaded plugins with their extensions, and failed jars with why. */
+  /**
+   * {@code GET /api/plugins}: the host's plugin API version, loaded plugins with their extensions
+   * and the plugin API range each requires, and failed jars with why.
+   */
   public JsonObject describe() {
     JsonArray plugins = new JsonArray();
     loaded.forEach(p -> plugins.add(p.toJson()));
     JsonArray failures = new JsonArray();
     failed.forEach(f -> failures.add(new JsonObject().put("file", f.file()).put("reason", f.reason())));
     return new JsonObject()
+        .put("plugin_api_version", PluginApi.VERSION)
         .put("folder", folder.toAbsolutePath().toString())
         .put("plugins", plugins)
         .put("failed", failures);
@@ -116,15 +121,19 @@ public final class PluginHost {
     manager.unloadPlugins();
   }
 
-  /** A plugin that loaded, and what it adds ({@code provider:<id>}, {@code fault:<id>}). */
+  /**
+   * A plugin that loaded, what it adds ({@code provider:<id>}, {@code fault:<id>}), and the plugin
+   * API versions it requires ({@code *} when its manifest names none).
+   */
   public record LoadedPlugin(String id, String version, String provider, String description, String file,
-                             List<String> extensions) {
+                             List<String> extensions, String requires) {
     static final String PROVIDER = "provider:";
     static final String FAULT = "fault:";
 
     LoadedPlugin(PluginWrapper plugin, String file, List<String> extensions) {
       this(plugin.getPluginId(), plugin.getDescriptor().getVersion(), plugin.getDescriptor().getProvider(),
-          plugin.getDescriptor().getPluginDescription(), file, List.copyOf(extensions));
+          plugin.getDescriptor().getPluginDescription(), file, List.copyOf(extensions),
+          FaultlinePluginManager.requires(plugin.getDescriptor()));
     }
 
     Set<String> providerIds() {
@@ -143,7 +152,8 @@ public final class PluginHost {
 
     JsonObject toJson() {
       return new JsonObject().put("id", id).put("version", version).put("provider", provider)
-          .put("description", description).put("file", file).put("extensions", new JsonArray(extensions));
+          .put("description", description).put("file", file).put("extensions", new JsonArray(extensions))
+          .put("requires", requires);
     }
   }
 

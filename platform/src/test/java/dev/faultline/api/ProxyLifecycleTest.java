@@ -183,6 +183,8 @@ class ProxyLifecycleTest {
     HttpResponse<Buffer> refused = admin("PATCH", "/api/proxies/" + id, new JsonObject()
         .put("options", new JsonObject().put("tokens_per_second", "fast")));
     assertEquals(400, refused.statusCode(), refused.bodyAsString());
+    assertEquals("options.tokens_per_second", refused.bodyAsJsonObject().getJsonObject("error").getString("field"),
+        "the provider's typed exception names the option");
     assertEquals(9, chat(port).bodyAsJsonObject().getJsonObject("usage").getInteger("completion_tokens"),
         "a refused change leaves the proxy as it was");
   }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faultline.plugin.api.BufferStream;
 import dev.faultline.plugin.api.EventAction;
 import dev.faultline.plugin.api.EventFault;
-import dev.faultline.plugin.api.EventRewriter;
 import dev.faultline.plugin.api.Headers;
 import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.plugin.api.SseEvent;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The event-level stream helper of the plugin API on its own: events parsed however the bytes are
+ * The host's event-level stream engine on its own: events parsed however the bytes are
  * split, untouched ones relayed byte for byte, every action, delays in order, a cut, a deadline,
  * a fault that throws, and back-pressure reaching the upstream.
  */

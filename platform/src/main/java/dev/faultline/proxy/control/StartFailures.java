@@ -2,6 +2,7 @@ package dev.faultline.proxy.control;
 
 import dev.faultline.proxy.ProxyDefinition;
 import dev.faultline.proxy.ProxyException;
+import dev.faultline.plugin.api.ProviderOptionException;
 import java.net.BindException;
 
 /** What a failed start or reconfiguration tells the user: the field at fault, in the admin API's words. */
@@ -17,12 +18,12 @@ final class StartFailures {
     if (isPortConflict(error)) {
       return ProxyException.conflict("port", proxy.port() + " is already in use by another program");
     }
+    if (error instanceof ProviderOptionException option) {
+      return ProxyException.invalid(option.field(), String.valueOf(option.getMessage()));
+    }
     if (error instanceof IllegalArgumentException) {
-      // Providers name the bad setting first: "options.tokens_per_second: must be …".
-      String message = String.valueOf(error.getMessage());
-      int colon = message.indexOf(':');
-      String field = colon > 0 && !message.substring(0, colon).contains(" ") ? message.substring(0, colon) : "options";
-      return ProxyException.invalid(field, colon > 0 ? message.substring(colon + 1).trim() : message);
+      // A third-party provider that does not name the field: the options as a whole.
+      return ProxyException.invalid("options", String.valueOf(error.getMessage()));
     }
     return ProxyException.invalid("provider", "provider '" + proxy.provider() + "' failed to start: " + error);
   }

@@ -1,13 +1,11 @@
 package dev.faultline.plugin.api;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * One parameter of a {@link FaultStrategy}, described well enough for a dashboard to render a
- * form field and for the host to check a value on its own.
+ * form field and for the host to check a value on its own (the host does both).
  *
  * <pre>{@code
  * FaultParam.integer("status", "HTTP status to answer with").withDefault(500).withRange(400, 599)
@@ -84,27 +82,5 @@ public record FaultParam(String name, Type type, String description, Object defa
   /** This parameter, which every entry must set. */
   public FaultParam asRequired() {
     return new FaultParam(name, type, description, null, min, max, choices, true);
-  }
-
-  /** The description a dashboard renders: {@code {"name","type","description","default","min","max","choices","required"}}. */
-  public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("name", name)
-        .put("type", type.name().toLowerCase())
-        .put("description", description)
-        .put("required", required);
-    if (defaultValue != null) {
-      json.put("default", defaultValue);
-    }
-    if (min != null) {
-      json.put("min", type == Type.INTEGER ? (Object) min.longValue() : min);
-    }
-    if (max != null) {
-      json.put("max", type == Type.INTEGER ? (Object) max.longValue() : max);
-    }
-    if (!choices.isEmpty()) {
-      json.put("choices", new JsonArray(choices));
-    }
-    return json;
   }
 }

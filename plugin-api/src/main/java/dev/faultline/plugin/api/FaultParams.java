@@ -1,15 +1,11 @@
 package dev.faultline.plugin.api;
 
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.List;
 
 /**
- * The checked parameters of one fault entry, defaults filled in. Immutable.
- *
- * <p>{@link #check} is what the host runs when a user saves faults; a strategy's own tests can call
- * it too.
+ * The parameters of one fault entry as a strategy receives them: checked by the host against the
+ * strategy's {@link FaultStrategy#params()}, defaults filled in. Immutable.
  */
 public final class FaultParams {
 
@@ -20,97 +16,27 @@ public final class FaultParams {
   }
 
   /**
-   * Checks {@code raw} against {@code strategy}'s {@link FaultStrategy#params()} and then its
-   * {@link FaultStrategy#validate}: unknown names, wrong types, values out of range or not among
-   * the choices, and missing required ones are refused.
-   *
-   * @throws FaultParamException naming the parameter at fault
+   * Parameters with exactly these values. The host builds them for {@link FaultStrategy#create}
+   * after checking what a user saved against {@link FaultStrategy#params()}; a strategy's own tests
+   * build them with this or {@link #withDefaults}.
    */
-  public static FaultParams check(FaultStrategy strategy, JsonObject raw) {
-    List<FaultParam> specs = strategy.params();
-    JsonObject given = raw == null ? new JsonObject() : raw;
-    for (String name : given.fieldNames()) {
-      if (specs.stream().noneMatch(p -> p.name().equals(name))) {
-        throw new FaultParamException(name, "unknown parameter of '" + strategy.id() + "'; it has "
-            + (specs.isEmpty() ? "none" : String.join(", ", specs.stream().map(FaultParam::name).toList())));
-      }
-    }
-    JsonObject values = new JsonObject();
+  public static FaultParams of(JsonObject values) {
+    return new FaultParams(values == null ? new JsonObject() : values.copy());
+  }
+
+  /**
+   * {@code given}'s values, and each of {@code specs}' default where {@code given} has none: the
+   * values the host passes for an entry that set {@code given}. Nothing is checked here; the host
+   * checks types, ranges, choices and required parameters, then calls {@link FaultStrategy#validate}.
+   */
+  public static FaultParams withDefaults(List<FaultParam> specs, JsonObject given) {
+    JsonObject values = given == null ? new JsonObject() : given.copy();
     for (FaultParam spec : specs) {
-      Object value = given.getValue(spec.name());
-      if (value == null) {
-        if (spec.required()) {
-          throw new FaultParamException(spec.name(), "required (" + describe(spec) + ")");
-        }
-        if (spec.defaultValue() != null) {
-          values.put(spec.name(), spec.defaultValue());
-        }
-        continue;
+      if (values.getValue(spec.name()) == null && spec.defaultValue() != null) {
+        values.put(spec.name(), spec.defaultValue());
       }
-      values.put(spec.name(), checkValue(spec, value));
     }
-    FaultParams params = new FaultParams(values);
-    strategy.validate(params);
-    return params;
-  }
-
-  private static Object checkValue(FaultParam spec, Object value) {
-    Object checked = switch (spec.type()) {
-      case INTEGER -> value instanceof Number n && isWhole(n) ? (Object) n.longValue() : null;
-      case NUMBER -> value instanceof Number n && Double.isFinite(n.doubleValue()) ? (Object) n.doubleValue() : null;
-      case BOOLEAN -> value instanceof Boolean ? value : null;
-      case STRING -> value instanceof String ? value : null;
-    };
-    if (checked == null) {
-      throw new FaultParamException(spec.name(), "must be " + describe(spec) + ", got " + quote(value));
-    }
-    if (checked instanceof Number n && (spec.min() != null && n.doubleValue() < spec.min()
-        || spec.max() != null && n.doubleValue() > spec.max())) {
-      throw new FaultParamException(spec.name(), "must be " + describe(spec) + ", got " + quote(value));
-    }
-    if (!spec.choices().isEmpty() && !spec.choices().contains(checked)) {
-      throw new FaultParamException(spec.name(), "must be " + describe(spec) + ", got " + quote(value));
-    }
-    return checked;
-  }
-
-  private static boolean isWhole(Number n) {
-    if (n instanceof BigInteger big) {
-      return big.bitLength() < 64;
-    }
-    if (n instanceof BigDecimal decimal) {
-      return decimal.stripTrailingZeros().scale() <= 0 && decimal.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
-    }
-    double d = n.doubleValue();
-    return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 9.0e18;
-  }
-
-  private static String describe(FaultParam spec) {
-    String kind = switch (spec.type()) {
-      case INTEGER -> "an integer";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "true or false";
-      case STRING -> spec.choices().isEmpty() ? "a string" : "one of " + String.join(", ", spec.choices());
-    };
-    if (spec.min() != null && spec.max() != null) {
-      return kind + " from " + bound(spec, spec.min()) + " to " + bound(spec, spec.max());
-    }
-    if (spec.min() != null) {
-      return kind + " of at least " + bound(spec, spec.min());
-    }
-    if (spec.max() != null) {
-      return kind + " of at most " + bound(spec, spec.max());
-    }
-    return kind;
-  }
-
-  private static String bound(FaultParam spec, double value) {
-    return spec.type() == FaultParam.Type.INTEGER || value == Math.rint(value)
-        ? String.valueOf((long) value) : String.valueOf(value);
-  }
-
-  private static String quote(Object value) {
-    return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    return new FaultParams(values);
   }
 
   /** Whether the parameter has a value (given, or by default). */

@@ -43,7 +43,13 @@ public interface Provider extends ExtensionPoint {
     return Optional.empty();
   }
 
-  /** Prepares to serve one proxy. Called on the proxy's event loop when the proxy starts. */
+  /**
+   * Prepares to serve one proxy. Called on the proxy's event loop when the proxy starts (and when
+   * its settings change).
+   *
+   * @throws ProviderOptionException naming the setting at fault when the proxy's {@code options}
+   *                                 or {@code upstream} cannot be used; the change is refused
+   */
   ProviderSession open(ProviderContext context);
 
   /**

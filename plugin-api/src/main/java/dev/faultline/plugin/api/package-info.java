@@ -17,8 +17,11 @@
  * </ul>
  *
  * <p>A plugin jar's {@code META-INF/MANIFEST.MF} sets {@code Plugin-Id} and {@code Plugin-Version}
- * (and may set {@code Plugin-Provider}, {@code Plugin-Description}); PF4J's annotation processor
- * ({@code pf4j} on the annotation processor path) writes {@code META-INF/extensions.idx}. A jar
+ * (and may set {@code Plugin-Provider}, {@code Plugin-Description}), and {@code Plugin-Requires}:
+ * the range of plugin API versions it works with, e.g. {@code >=0.1.0 & <1.0.0}; the host refuses
+ * a jar whose range leaves out its {@link dev.faultline.plugin.api.PluginApi#VERSION}. PF4J's
+ * annotation processor ({@code pf4j} on the annotation processor path) writes
+ * {@code META-INF/extensions.idx}. A jar
  * dropped into the plugins folder of a running Faultline is loaded within seconds; a jar removed
  * is unloaded, and the proxies that used it stop using it.
  *

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.plugin.api.Fault;
 import dev.faultline.plugin.api.FaultDecision;
-import dev.faultline.plugin.api.FaultParams;
 import dev.faultline.plugin.api.FaultRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -61,7 +60,7 @@ class LatencyStrategyTest {
   }
 
   private List<Long> draws(JsonObject params) {
-    Fault fault = strategy.create(FaultParams.check(strategy, params), null);
+    Fault fault = strategy.create(StrategyParams.of(strategy, params), null);
     SplittableRandom random = new SplittableRandom(7);
     List<Long> delays = new ArrayList<>(DRAWS);
     for (int i = 0; i < DRAWS; i++) {

@@ -9,7 +9,6 @@ import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Fault;
 import dev.faultline.plugin.api.FaultDecision;
 import dev.faultline.plugin.api.FaultParamException;
-import dev.faultline.plugin.api.FaultParams;
 import dev.faultline.plugin.api.FaultRequest;
 import dev.faultline.plugin.api.Headers;
 import io.vertx.core.json.JsonObject;
@@ -139,13 +138,13 @@ class RateLimitStrategyTest {
 
   @Test
   void noLimitAtAllIsRefusedNamingTheParameter() {
-    FaultParamException error = assertThrows(FaultParamException.class, () -> FaultParams.check(strategy,
+    FaultParamException error = assertThrows(FaultParamException.class, () -> StrategyParams.of(strategy,
         new JsonObject().put("requests_per_minute", 0).put("tokens_per_minute", 0)));
     assertEquals("requests_per_minute", error.param());
   }
 
   private Fault limiter(JsonObject params) {
-    return strategy.create(FaultParams.check(strategy, params), null);
+    return strategy.create(StrategyParams.of(strategy, params), null);
   }
 
   private FaultRequest request(long tokens) {

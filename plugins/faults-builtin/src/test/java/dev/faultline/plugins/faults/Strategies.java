@@ -5,20 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.faultline.plugin.api.EventFault;
 import dev.faultline.plugin.api.Fault;
 import dev.faultline.plugin.api.FaultDecision;
-import dev.faultline.plugin.api.FaultParams;
 import dev.faultline.plugin.api.FaultRequest;
 import dev.faultline.plugin.api.FaultStrategy;
 import dev.faultline.plugin.api.SseEvent;
 import io.vertx.core.json.JsonObject;
 
-/** A strategy as the host drives it: params checked against its declaration, then one decision per request. */
+/** A strategy as the host drives it: params with their defaults and checked, then one decision per request. */
 final class Strategies {
 
   private Strategies() {
   }
 
   static Fault fault(FaultStrategy strategy, JsonObject params) {
-    return strategy.create(FaultParams.check(strategy, params), null);
+    return strategy.create(StrategyParams.of(strategy, params), null);
   }
 
   static FaultRequest streaming() {

@@ -1,5 +1,6 @@
 package dev.faultline.plugins.mock;
 
+import dev.faultline.plugin.api.ProviderOptionException;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.util.List;
@@ -31,20 +32,20 @@ record MockOptions(double tokensPerSecond, Integer completionTokens, int embeddi
     return new MockOptions(0, null, DEFAULT_EMBEDDING_DIMENSIONS);
   }
 
-  /** @throws IllegalArgumentException naming the option at fault */
+  /** @throws ProviderOptionException naming the option at fault */
   static MockOptions from(JsonObject options) {
     if (options == null) {
       return defaults();
     }
     for (String name : options.fieldNames()) {
       if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("unknown option '" + name + "' for provider mock; supported: "
+        throw new ProviderOptionException("options", "unknown option '" + name + "' for provider mock; supported: "
             + String.join(", ", NAMES));
       }
     }
     Object pace = options.getValue(TOKENS_PER_SECOND);
     if (pace != null && !validPace(pace)) {
-      throw new IllegalArgumentException("option '" + TOKENS_PER_SECOND + "' must be 0 (no delay) or a number from "
+      throw ProviderOptionException.option(TOKENS_PER_SECOND, "must be 0 (no delay) or a number from "
           + MIN_PACE + " to " + MAX_PACE + ", got " + describe(pace));
     }
     Integer length = integer(options, COMPLETION_TOKENS, 1, MAX_COMPLETION_TOKENS);
@@ -69,7 +70,7 @@ record MockOptions(double tokensPerSecond, Integer completionTokens, int embeddi
     boolean inRange = Fields.isInteger(value) && !(value instanceof BigInteger)
         && ((Number) value).longValue() >= min && ((Number) value).longValue() <= max;
     if (!inRange) {
-      throw new IllegalArgumentException("option '" + name + "' must be an integer from " + min + " to " + max
+      throw ProviderOptionException.option(name, "must be an integer from " + min + " to " + max
           + ", got " + describe(value));
     }
     return ((Number) value).intValue();

@@ -28,7 +28,7 @@ public class MockProvider implements Provider {
     return "Offline OpenAI emulation: deterministic completions, streams, embeddings and models";
   }
 
-  /** @throws IllegalArgumentException when an option is unknown or has a bad value */
+  /** @throws dev.faultline.plugin.api.ProviderOptionException when an option is unknown or has a bad value */
   @Override
   public ProviderSession open(ProviderContext context) {
     return new MockSession(context.vertx(), MockOptions.from(context.options()));

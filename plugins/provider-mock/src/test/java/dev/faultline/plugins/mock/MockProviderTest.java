@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.plugin.api.ProviderOptionException;
 import dev.faultline.plugin.api.ProxyRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -76,9 +77,14 @@ class MockProviderTest {
   @MethodSource("badOptions")
   void refusesABadOptionNamingIt(String name, Object value, Vertx vertx) {
     JsonObject options = new JsonObject().put(name, value);
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+    ProviderOptionException error = assertThrows(ProviderOptionException.class,
         () -> provider.open(MockClient.context(vertx, options)), "open() must refuse " + options.encode());
-    assertTrue(error.getMessage().contains("'" + name + "'"), "the message names the option: " + error.getMessage());
+    if (MockOptions.NAMES.contains(name)) {
+      assertEquals("options." + name, error.field(), error.getMessage());
+    } else {
+      assertEquals("options", error.field(), "an unknown name is the options object's fault");
+      assertTrue(error.getMessage().contains("'" + name + "'"), "the message names the option: " + error.getMessage());
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.faultline.plugins.openai;
 
+import dev.faultline.plugin.api.ProviderOptionException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -27,6 +28,6 @@ record OpenAiOptions(int maxConnections, int connectTimeoutMs, int idleTimeoutSe
     if (value instanceof Number n && n.intValue() > 0 && n.doubleValue() == n.intValue()) {
       return n.intValue();
     }
-    throw new IllegalArgumentException("options." + name + ": must be a positive integer, got " + value);
+    throw ProviderOptionException.option(name, "must be a positive integer, got " + value);
   }
 }

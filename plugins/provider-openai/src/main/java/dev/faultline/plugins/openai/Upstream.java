@@ -1,5 +1,6 @@
 package dev.faultline.plugins.openai;
 
+import dev.faultline.plugin.api.ProviderOptionException;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -11,11 +12,11 @@ record Upstream(boolean ssl, String host, int port, String basePath) {
     try {
       uri = new URI(url == null ? OpenAiProvider.DEFAULT_UPSTREAM : url);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("upstream: not a URL: " + url);
+      throw ProviderOptionException.upstream("not a URL: " + url);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
     if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-      throw new IllegalArgumentException("upstream: must be an absolute http(s) URL, got " + url);
+      throw ProviderOptionException.upstream("must be an absolute http(s) URL, got " + url);
     }
     boolean ssl = scheme.equals("https");
     int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;

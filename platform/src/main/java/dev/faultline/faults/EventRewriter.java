@@ -1,5 +1,11 @@
-package dev.faultline.plugin.api;
+package dev.faultline.faults;
 
+import dev.faultline.plugin.api.BufferStream;
+import dev.faultline.plugin.api.EventAction;
+import dev.faultline.plugin.api.EventFault;
+import dev.faultline.plugin.api.ProviderResponse;
+import dev.faultline.plugin.api.SseEvent;
+import dev.faultline.sse.SseParser;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,10 +22,10 @@ import java.util.function.Consumer;
  * buffered beyond a few events. A cut fails the body (the host then resets the caller's
  * connection) and cancels the upstream.
  *
- * <p>The host applies {@link FaultDecision#events} with it; a {@link ResponseWrapper} may use it
- * too. Use from the response's event loop only.
+ * <p>How the host applies {@code FaultDecision.events}: the engine stays here, plugins only
+ * answer {@link EventFault#onEvent}. Use from the response's event loop only.
  */
-public final class EventRewriter implements ReadStream<Buffer> {
+final class EventRewriter implements ReadStream<Buffer> {
 
   /** Chunks waiting for the caller, or events waiting for a decision, before the upstream pauses. */
   private static final int HIGH_WATER = 16;
@@ -57,8 +63,8 @@ public final class EventRewriter implements ReadStream<Buffer> {
    *
    * @param onFaultError told when {@code fault} throws (the rest of the stream then passes untouched)
    */
-  public static ProviderResponse rewrite(Vertx vertx, ProviderResponse response, EventFault fault,
-                                         Consumer<Throwable> onFaultError) {
+  static ProviderResponse rewrite(Vertx vertx, ProviderResponse response, EventFault fault,
+                                  Consumer<Throwable> onFaultError) {
     if (!response.eventStream()) {
       return response;
     }
