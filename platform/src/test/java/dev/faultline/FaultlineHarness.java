@@ -18,11 +18,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Starts a whole Faultline for a test: a real SQLite file in a temp folder, the real plugin jars
- * from dist/plugins, the admin API on a free port, no demo proxy unless asked.
+ * (which Maven copies from the plugin modules into target/plugins), the admin API on a free port,
+ * no demo proxy unless asked.
  */
 public final class FaultlineHarness {
 
-  public static final Path PLUGINS = Path.of(System.getProperty("faultline.test.plugins", "../dist/plugins"));
+  public static final Path PLUGINS = Path.of(System.getProperty("faultline.test.plugins", "target/plugins"));
 
   private FaultlineHarness() {
   }

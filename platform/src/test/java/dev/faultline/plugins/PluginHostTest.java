@@ -361,7 +361,7 @@ class PluginHostTest {
     String built = System.getProperty("faultline.test.plugins");
     assertNotNull(built, "system property faultline.test.plugins is not set (run the tests through Maven)");
     Path source = Path.of(built, jar);
-    assertTrue(Files.isRegularFile(source), source + " is missing: run 'mvn install -DskipTests' at the repo root first");
+    assertTrue(Files.isRegularFile(source), source + " is missing: run the tests through Maven, which copies the plugin modules' jars there");
     Files.copy(source, folder.resolve(jar));
   }
 
