@@ -179,8 +179,8 @@ class LogExportTest {
     assertEquals(200, response.statusCode());
 
     await(halfway.future());
-    Thread.sleep(500); // the server fills the socket and waits for this reader
-    long midway = heapAfterGc(memory);
+    // The server fills the socket and waits for this reader: read the heap once that has settled.
+    long midway = settledHeapAfterGc(memory);
     response.resume();
     await(done.future());
 
@@ -199,6 +199,21 @@ class LogExportTest {
   private HttpResponse<Buffer> export(String query) {
     return await(client.get(faultline.adminPort(), "127.0.0.1", "/api/logs?" + query).send()
         .map(r -> FaultlineHarness.expect(r, 200)));
+  }
+
+  /** The heap after GC once two readings 200 ms apart differ by under 1 MiB (10 s at most: then the last). */
+  private static long settledHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long last = heapAfterGc(memory);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      long now = heapAfterGc(memory);
+      if (Math.abs(now - last) < 1024 * 1024) {
+        return Math.max(now, last);
+      }
+      last = now;
+    }
+    return last;
   }
 
   private static long heapAfterGc(MemoryMXBean memory) {
