@@ -35,13 +35,17 @@ public final class ConnectionGuard {
   private final Map<HttpConnection, Watch> watches = new HashMap<>();
   private long sweepTimer = -1;
 
-  /** A request not yet answered, and when its head arrived. */
-  private record Open(HttpServerRequest request, long since) {
-  }
-
-  /** One connection's requests in progress (more than one only over HTTP/2), and since when it has none. */
+  /**
+   * One connection's request in progress, if any, and since when it has none. One is enough: the
+   * servers speak HTTP/1.1 only ({@link #options()}), where a connection answers its requests one
+   * after the other. Set per request without allocating, since a proxy sees tens of thousands a
+   * second on a few kept-alive connections.
+   */
   private static final class Watch {
-    final List<Open> open = new ArrayList<>(1);
+    HttpServerRequest current;
+    long currentSince;
+    /** What to do when the current request's body is late; closing the connection when null. */
+    Runnable slowBody;
     long idleSince;
 
     Watch(long now) {
@@ -87,7 +91,24 @@ public final class ConnectionGuard {
   public void started(HttpServerRequest request) {
     Watch watch = watches.get(request.connection());
     if (watch != null) {
-      watch.open.add(new Open(request, System.currentTimeMillis()));
+      watch.current = request;
+      watch.currentSince = System.currentTimeMillis();
+      watch.slowBody = null;
+    }
+  }
+
+  /**
+   * What to do, instead of closing the connection, when {@code request}'s body is not whole in
+   * time from now (a proxy answers 408 in its provider's shape). One sweep checks every
+   * connection, so a request costs no timer of its own.
+   */
+  public void onSlowBody(HttpServerRequest request, Runnable action) {
+    Watch watch = watches.get(request.connection());
+    if (watch != null && watch.current == request) {
+      watch.slowBody = action;
+      // The deadline counts from here: time a request was held before its body is read (for a
+      // log writer that fell behind) is not the caller's.
+      watch.currentSince = System.currentTimeMillis();
     }
   }
 
@@ -116,21 +137,23 @@ public final class ConnectionGuard {
     long now = System.currentTimeMillis();
     List<HttpConnection> toClose = new ArrayList<>();
     watches.forEach((connection, watch) -> {
-      if (watch.open.removeIf(open -> open.request().response().ended() || open.request().response().closed())
-          && watch.open.isEmpty()) {
+      HttpServerRequest current = watch.current;
+      if (current != null && (current.response().ended() || current.response().closed())) {
         // It ended since the last sweep: counting from now closes it at most one sweep late.
+        watch.current = null;
         watch.idleSince = now;
       }
-      if (watch.open.isEmpty()) {
+      if (watch.current == null) {
         if (idleMillis > 0 && now - watch.idleSince >= idleMillis) {
           toClose.add(connection);
         }
-      } else if (bodyMillis > 0) {
-        for (Open open : watch.open) {
-          if (!open.request().isEnded() && now - open.since() >= bodyMillis) {
-            toClose.add(connection);
-            break;
-          }
+      } else if (bodyMillis > 0 && !current.isEnded() && now - watch.currentSince >= bodyMillis) {
+        if (watch.slowBody != null) {
+          Runnable action = watch.slowBody;
+          watch.slowBody = null;
+          action.run();
+        } else {
+          toClose.add(connection);
         }
       }
     });

@@ -5,7 +5,6 @@ import dev.faultline.plugin.api.Headers;
 import dev.faultline.server.ConnectionGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -16,13 +15,16 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class BodyReader {
 
-  private final Vertx vertx;
+  private final ConnectionGuard guard;
   private final long maxBytes;
   private final long timeoutMillis;
 
-  /** @param timeoutMillis time from the head to the body's end; 0 waits forever */
-  BodyReader(Vertx vertx, long maxBytes, long timeoutMillis) {
-    this.vertx = vertx;
+  /**
+   * @param timeoutMillis time from the head to the body's end; 0 waits forever
+   * @param guard         the connection guard whose sweep enforces it
+   */
+  BodyReader(ConnectionGuard guard, long maxBytes, long timeoutMillis) {
+    this.guard = guard;
     this.maxBytes = maxBytes;
     this.timeoutMillis = timeoutMillis;
   }
@@ -46,14 +48,14 @@ final class BodyReader {
     request.endHandler(v -> promise.tryComplete(body));
     request.exceptionHandler(promise::tryFail);
     if (timeoutMillis > 0 && !request.isEnded()) {
-      long timer = vertx.setTimer(timeoutMillis, id -> {
+      // The guard's sweep watches the deadline: no timer per request on the hot path.
+      guard.onSlowBody(request, () -> {
         if (!promise.future().isComplete()) {
           // Before failing: the 408 may be written at once, on this very call.
           request.response().endHandler(v -> ConnectionGuard.closeNow(request.connection()));
           promise.tryFail(new ProxyError(timedOut()));
         }
       });
-      promise.future().onComplete(done -> vertx.cancelTimer(timer));
     }
     request.resume();
     return promise.future();

@@ -55,9 +55,9 @@ public final class ProxyVerticle extends VerticleBase {
   public Future<?> start() {
     ProxyDefinition proxy = route.proxy();
     route = open(proxy, route.provider());
-    bodyReader = new BodyReader(vertx, runtime.maxBodyBytes(), runtime.timeouts().requestReadMillis());
-    // The body's deadline is the body reader's (a 408 the caller understands); the guard closes idle connections.
-    guard = new ConnectionGuard(vertx, runtime.timeouts().idleMillis(), 0);
+    // The guard closes idle connections and, for the body reader, answers a late body with a 408.
+    guard = new ConnectionGuard(vertx, runtime.timeouts().idleMillis(), runtime.timeouts().requestReadMillis());
+    bodyReader = new BodyReader(guard, runtime.maxBodyBytes(), runtime.timeouts().requestReadMillis());
     server = guard.install(vertx.createHttpServer(ConnectionGuard.options().setTcpNoDelay(true)))
         .requestHandler(this::handle)
         .invalidRequestHandler(this::refuseMalformed);
