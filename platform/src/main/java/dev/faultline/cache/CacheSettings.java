@@ -33,22 +33,7 @@ public record CacheSettings(boolean enabled, Long ttlSeconds, Long maxEntries, L
   private static final long MAX_TTL_SECONDS = 10L * 366 * 24 * 3600;
 
   /** The block as the proxies API and table know it. */
-  public static final ProxyBlock BLOCK = new ProxyBlock() {
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public Object defaultValue() {
-      return DEFAULT.toJson();
-    }
-
-    @Override
-    public Object validate(Object value) {
-      return of(value).toJson();
-    }
-  };
+  public static final ProxyBlock BLOCK = ProxyBlock.of(NAME, () -> DEFAULT.toJson(), value -> of(value).toJson());
 
   /**
    * The settings a block holds; {@code null} (no block) means the defaults.

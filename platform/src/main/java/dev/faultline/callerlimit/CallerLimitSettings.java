@@ -28,22 +28,7 @@ public record CallerLimitSettings(boolean enabled, Double perClientRps, Double p
   private static final int MAX_BURST = 1_000_000;
 
   /** The block as the proxies API and table know it. */
-  public static final ProxyBlock BLOCK = new ProxyBlock() {
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public Object defaultValue() {
-      return DEFAULT.toJson();
-    }
-
-    @Override
-    public Object validate(Object value) {
-      return of(value).toJson();
-    }
-  };
+  public static final ProxyBlock BLOCK = ProxyBlock.of(NAME, () -> DEFAULT.toJson(), value -> of(value).toJson());
 
   /**
    * The settings a block holds; {@code null} (no block) means the defaults.

@@ -1,5 +1,7 @@
 package dev.faultline.proxy;
 
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One feature's block of settings on a proxy, such as {@code cache} or {@code faults}: a JSON
@@ -22,4 +24,24 @@ public interface ProxyBlock {
    * {@link ProxyException#invalid} naming the field, e.g. {@code cache.ttl_seconds}.
    */
   Object validate(Object value);
+
+  /** A block made of its parts, for settings that read and print themselves. */
+  static ProxyBlock of(String name, Supplier<Object> defaultValue, UnaryOperator<Object> validate) {
+    return new ProxyBlock() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Object defaultValue() {
+        return defaultValue.get();
+      }
+
+      @Override
+      public Object validate(Object value) {
+        return validate.apply(value);
+      }
+    };
+  }
 }
