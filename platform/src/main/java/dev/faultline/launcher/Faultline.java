@@ -134,9 +134,10 @@ public final class Faultline {
         faults,
         new IpFilterFeature(config.trustedProxies()),
         new CallerLimitFeature(),
-        new CacheFeature(database),
         logs,
-        new MetricsFeature(vertx, database, logs.stats()));
+        new MetricsFeature(vertx, database, logs.stats()),
+        // After the logs: started last, the cache stops first, before the log writer drains.
+        new CacheFeature(database));
   }
 
   private static <T> List<T> each(List<Feature> features, Function<Feature, List<T>> part) {

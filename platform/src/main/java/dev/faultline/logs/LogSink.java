@@ -107,8 +107,11 @@ final class LogSink implements AutoCloseable {
         }
         lastToGo = rows.getLong(1);
       }
+      connection.commit();
+    } catch (SQLException e) {
+      disconnect();
+      throw e;
     }
-    connection.commit();
     return deleteInChunks("DELETE FROM log_entries WHERE id IN (SELECT id FROM log_entries WHERE id <= ? ORDER BY id "
         + "LIMIT " + PRUNE_CHUNK + ")", lastToGo);
   }

@@ -3,7 +3,6 @@ package dev.faultline.plugins;
 import dev.faultline.plugin.api.FaultStrategy;
 import dev.faultline.plugin.api.Provider;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,25 +97,5 @@ final class ExtensionRegistry {
   }
 
   record Settled(Set<String> replaced, Set<String> removed) {
-  }
-
-  static Map<String, Provider> providersOf(List<Object> extensions) {
-    Map<String, Provider> found = new LinkedHashMap<>();
-    extensions.stream().filter(Provider.class::isInstance).map(Provider.class::cast).forEach(p -> {
-      if (found.putIfAbsent(p.id(), p) != null) {
-        throw PluginFailure.duplicate("provider id '" + p.id() + "' is already taken by another plugin");
-      }
-    });
-    return found;
-  }
-
-  static Map<String, FaultStrategy> strategiesOf(List<Object> extensions) {
-    Map<String, FaultStrategy> found = new LinkedHashMap<>();
-    extensions.stream().filter(FaultStrategy.class::isInstance).map(FaultStrategy.class::cast).forEach(s -> {
-      if (found.putIfAbsent(s.id(), s) != null) {
-        throw PluginFailure.duplicate("fault strategy id '" + s.id() + "' is already taken by another plugin");
-      }
-    });
-    return found;
   }
 }

@@ -5,7 +5,9 @@ import dev.faultline.plugin.api.Provider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -125,20 +127,27 @@ final class JarLoader {
     if (names.isEmpty()) {
       throw new PluginFailure("no extensions found (is META-INF/extensions.idx in the jar?)");
     }
-    List<Object> extensions = new ArrayList<>();
+    Map<String, Provider> providers = new LinkedHashMap<>();
+    Map<String, FaultStrategy> strategies = new LinkedHashMap<>();
     List<String> described = new ArrayList<>();
     for (String name : names) {
+      // One kind each, a provider first: what is described is exactly what is registered (and unloaded).
       Object extension = instantiate(plugin, name);
       if (extension instanceof Provider provider) {
+        if (providers.putIfAbsent(provider.id(), provider) != null) {
+          throw PluginFailure.duplicate("provider id '" + provider.id() + "' is already taken by another plugin");
+        }
         described.add(PluginHost.LoadedPlugin.PROVIDER + provider.id());
       } else if (extension instanceof FaultStrategy strategy) {
+        if (strategies.putIfAbsent(strategy.id(), strategy) != null) {
+          throw PluginFailure.duplicate("fault strategy id '" + strategy.id() + "' is already taken by another plugin");
+        }
         described.add(PluginHost.LoadedPlugin.FAULT + strategy.id());
       } else {
         throw new PluginFailure("extension " + name + " implements no Faultline extension point");
       }
-      extensions.add(extension);
     }
-    registry.add(ExtensionRegistry.providersOf(extensions), ExtensionRegistry.strategiesOf(extensions));
+    registry.add(providers, strategies);
     return described;
   }
 

@@ -32,6 +32,7 @@ public final class ConnectionGuard {
   private final Vertx vertx;
   private final long idleMillis;
   private final long bodyMillis;
+  private final boolean bodyFromHead;
   private final Map<HttpConnection, Watch> watches = new HashMap<>();
   private long sweepTimer = -1;
 
@@ -44,6 +45,8 @@ public final class ConnectionGuard {
   private static final class Watch {
     HttpServerRequest current;
     long currentSince;
+    /** Whether the current request's body is on the clock. */
+    boolean bodyDeadline;
     /** What to do when the current request's body is late; closing the connection when null. */
     Runnable slowBody;
     long idleSince;
@@ -59,9 +62,22 @@ public final class ConnectionGuard {
    *                   connection; 0 leaves that to the server's own request handling
    */
   public ConnectionGuard(Vertx vertx, long idleMillis, long bodyMillis) {
+    this(vertx, idleMillis, bodyMillis, true);
+  }
+
+  private ConnectionGuard(Vertx vertx, long idleMillis, long bodyMillis, boolean bodyFromHead) {
     this.vertx = vertx;
     this.idleMillis = idleMillis;
     this.bodyMillis = bodyMillis;
+    this.bodyFromHead = bodyFromHead;
+  }
+
+  /**
+   * A proxy's guard: a body's deadline starts only when its reader says so ({@link #onSlowBody}),
+   * since a proxy may hold a request, its body unread, while the log writer catches up.
+   */
+  public static ConnectionGuard forProxy(Vertx vertx, long idleMillis, long bodyMillis) {
+    return new ConnectionGuard(vertx, idleMillis, bodyMillis, false);
   }
 
   /**
@@ -90,11 +106,19 @@ public final class ConnectionGuard {
   /** A request's head arrived: its connection is busy until it is answered. Call first thing in the handler. */
   public void started(HttpServerRequest request) {
     Watch watch = watches.get(request.connection());
-    if (watch != null) {
-      watch.current = request;
-      watch.currentSince = System.currentTimeMillis();
-      watch.slowBody = null;
+    if (watch == null) {
+      return;
     }
+    if (request.headers().contains("upgrade", "websocket", true)) {
+      // A WebSocket (the SockJS bridge) lives on after its handshake "ends" the response:
+      // not this guard's to close as idle.
+      watches.remove(request.connection());
+      return;
+    }
+    watch.current = request;
+    watch.currentSince = System.currentTimeMillis();
+    watch.bodyDeadline = bodyFromHead;
+    watch.slowBody = null;
   }
 
   /**
@@ -109,6 +133,7 @@ public final class ConnectionGuard {
       // The deadline counts from here: time a request was held before its body is read (for a
       // log writer that fell behind) is not the caller's.
       watch.currentSince = System.currentTimeMillis();
+      watch.bodyDeadline = true;
     }
   }
 
@@ -147,7 +172,8 @@ public final class ConnectionGuard {
         if (idleMillis > 0 && now - watch.idleSince >= idleMillis) {
           toClose.add(connection);
         }
-      } else if (bodyMillis > 0 && !current.isEnded() && now - watch.currentSince >= bodyMillis) {
+      } else if (bodyMillis > 0 && watch.bodyDeadline && !current.isEnded()
+          && now - watch.currentSince >= bodyMillis) {
         if (watch.slowBody != null) {
           Runnable action = watch.slowBody;
           watch.slowBody = null;

@@ -2,6 +2,7 @@ package dev.faultline.server;
 
 import static dev.faultline.FaultlineHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.FaultlineHarness;
@@ -9,6 +10,7 @@ import dev.faultline.launcher.Faultline;
 import dev.faultline.logs.LogTesting;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -16,6 +18,7 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,18 @@ class ConnectionTimeoutsTest {
         .sendBuffer(Buffer.buffer(streaming)));
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     assertTrue(answer.bodyAsString().trim().endsWith("data: [DONE]"), "the whole stream: " + answer.bodyAsString());
+  }
+
+  /** The SockJS bridge's WebSocket "ends" its HTTP response at the handshake; it is not idle for that. */
+  @Test
+  void aBridgeWebSocketOnTheAdminPortOutlivesTheIdleTimeout(Vertx vertx) throws InterruptedException {
+    AtomicBoolean closed = new AtomicBoolean();
+    WebSocket socket = await(vertx.createWebSocketClient()
+        .connect(faultline.adminPort(), "127.0.0.1", "/eventbus/websocket")
+        .onSuccess(open -> open.closeHandler(v -> closed.set(true))));
+    Thread.sleep(4 * TIMEOUT_MS);
+    assertFalse(closed.get(), "a live bridge WebSocket was closed as idle after " + 4 * TIMEOUT_MS + " ms");
+    await(socket.close());
   }
 
   @Test

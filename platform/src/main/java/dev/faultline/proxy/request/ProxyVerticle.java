@@ -56,7 +56,7 @@ public final class ProxyVerticle extends VerticleBase {
     ProxyDefinition proxy = route.proxy();
     route = open(proxy, route.provider());
     // The guard closes idle connections and, for the body reader, answers a late body with a 408.
-    guard = new ConnectionGuard(vertx, runtime.timeouts().idleMillis(), runtime.timeouts().requestReadMillis());
+    guard = ConnectionGuard.forProxy(vertx, runtime.timeouts().idleMillis(), runtime.timeouts().requestReadMillis());
     bodyReader = new BodyReader(guard, runtime.maxBodyBytes(), runtime.timeouts().requestReadMillis());
     server = guard.install(vertx.createHttpServer(ConnectionGuard.options().setTcpNoDelay(true)))
         .requestHandler(this::handle)
