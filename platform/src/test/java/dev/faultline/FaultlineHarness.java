@@ -1,14 +1,18 @@
 package dev.faultline;
 
+import dev.faultline.auth.AuthSettings;
 import dev.faultline.launcher.Faultline;
 import dev.faultline.launcher.FaultlineConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.impl.ClientPhase;
+import io.vertx.ext.web.client.impl.WebClientInternal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -28,9 +32,15 @@ public final class FaultlineHarness {
   private FaultlineHarness() {
   }
 
+  /** The first admin every harness Faultline starts with (as FAULTLINE_ADMIN_EMAIL/PASSWORD/TOKEN would make). */
+  public static final String ADMIN_EMAIL = "admin@faultline.test";
+  public static final String ADMIN_PASSWORD = "correct-horse-battery-staple";
+  public static final String ADMIN_TOKEN = "flt_harness-admin-token-0123456789abcdefghijklmnop";
+
   public static FaultlineConfig config(Path dataDir) {
     int from = freePort();
-    return new FaultlineConfig("127.0.0.1", 0, dataDir, PLUGINS, null, from, Math.min(from + 20, 65535), 1024 * 1024, 1);
+    return new FaultlineConfig("127.0.0.1", 0, dataDir, PLUGINS, null, from, Math.min(from + 20, 65535), 1024 * 1024, 1)
+        .withAuth(AuthSettings.defaults().withAdmin(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN));
   }
 
   public static Future<Faultline> start(Vertx vertx, Path dataDir) {
@@ -47,8 +57,34 @@ public final class FaultlineHarness {
     }
   }
 
-  /** A client for the admin API and proxies; nothing is retried. */
+  /**
+   * A client for the admin API and proxies; nothing is retried. Its admin API requests ({@code /api},
+   * {@code /metrics}) carry the first admin's API token unless they name their own
+   * {@code Authorization}: tests about something else need not sign in first. Requests to proxies
+   * are sent as written.
+   */
   public static WebClient client(Vertx vertx) {
+    WebClient client = anonymous(vertx);
+    ((WebClientInternal) client).addInterceptor(ctx -> {
+      if (ctx.phase() == ClientPhase.PREPARE_REQUEST) {
+        String uri = ctx.request().uri();
+        if ((uri.startsWith("/api/") || uri.startsWith("/metrics") || uri.startsWith("/eventbus"))
+            && !ctx.request().headers().contains(HttpHeaders.AUTHORIZATION)) {
+          ctx.request().putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + ADMIN_TOKEN);
+        }
+      }
+      ctx.next();
+    });
+    return client;
+  }
+
+  /** The first admin's {@code Authorization} header, for raw HTTP and WebSocket clients. */
+  public static String adminAuthorization() {
+    return "Bearer " + ADMIN_TOKEN;
+  }
+
+  /** A client that signs in as nobody. */
+  public static WebClient anonymous(Vertx vertx) {
     return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(false));
   }
 

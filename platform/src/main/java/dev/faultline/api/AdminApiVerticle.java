@@ -61,12 +61,13 @@ public final class AdminApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Before any route's own handlers, the cassette import's early body reader included: a refused
     // request is not read.
-    router.route().order(-3).handler(new AdminGuard(allowedHosts));
+    router.route().order(-10).handler(new AdminGuard(allowedHosts));
     Map<String, List<String>> bodyTypes = new HashMap<>();
     features.forEach(feature -> bodyTypes.putAll(feature.bodyTypes()));
-    router.route("/api/*").order(-2).handler(new BodyTypes(bodyTypes));
+    router.route("/api/*").order(-9).handler(new BodyTypes(bodyTypes));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_ADMIN_BODY));
     new HealthRoutes(database, health).mount(router);
+    ProxyAccess.mount(router, proxies);
     new ProxyRoutes(proxies).mount(router);
     router.get("/api/plugins").handler(ctx -> Responses.json(ctx, 200, plugins.describe()));
     features.forEach(feature -> feature.mount(router));

@@ -44,6 +44,8 @@ public final class Responses {
   public static void failure(RoutingContext ctx, Throwable failure) {
     if (failure instanceof ProxyException refused) {
       error(ctx, refused.status(), refused.field(), refused.getMessage());
+    } else if (failure instanceof Refusal refusal) {
+      error(ctx, refusal.status(), refusal.field(), refusal.getMessage());
     } else if (failure instanceof BadRequest bad) {
       error(ctx, 400, bad.field(), bad.getMessage());
     } else {

@@ -1,6 +1,7 @@
 package dev.faultline.launcher;
 
 import dev.faultline.api.AllowedHosts;
+import dev.faultline.auth.AuthSettings;
 import dev.faultline.ipfilter.IpRule;
 import dev.faultline.server.ConnectionTimeouts;
 import io.vertx.core.json.Json;
@@ -83,7 +84,59 @@ public final class ConfigLoader {
       instances = Runtime.getRuntime().availableProcessors();
     }
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
-        monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s));
+        monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s), auth(s));
+  }
+
+  private AuthSettings auth(Map<String, Object> s) {
+    String publicUrl = optional(s, "auth.public_url", "FAULTLINE_PUBLIC_URL");
+    if (publicUrl != null) {
+      publicUrl = parse("auth.public_url", "FAULTLINE_PUBLIC_URL", publicUrl, ConfigLoader::publicUrl);
+    }
+    long hours = parse("auth.session_hours", "FAULTLINE_SESSION_HOURS", text(s, "auth.session_hours",
+        "FAULTLINE_SESSION_HOURS"), v -> positive(Long.parseLong(v)));
+    String email = optional(s, "auth.admin_email", "FAULTLINE_ADMIN_EMAIL");
+    String password = optional(s, "auth.admin_password", "FAULTLINE_ADMIN_PASSWORD");
+    if ((email == null) != (password == null)) {
+      throw new ConfigException("auth.admin_email (FAULTLINE_ADMIN_EMAIL) and auth.admin_password "
+          + "(FAULTLINE_ADMIN_PASSWORD) go together: set both or neither");
+    }
+    String token = optional(s, "auth.admin_token", "FAULTLINE_ADMIN_TOKEN");
+    if (token != null && (email == null || !token.startsWith("flt_") || token.length() < 36)) {
+      throw new ConfigException("auth.admin_token (FAULTLINE_ADMIN_TOKEN): needs auth.admin_email too, and must be "
+          + "'flt_' followed by at least 32 random characters");
+    }
+    boolean registration = parse("auth.registration", "FAULTLINE_REGISTRATION",
+        text(s, "auth.registration", "FAULTLINE_REGISTRATION"), ConfigLoader::bool);
+    boolean metricsOpen = parse("auth.metrics_open", "FAULTLINE_METRICS_OPEN",
+        text(s, "auth.metrics_open", "FAULTLINE_METRICS_OPEN"), ConfigLoader::bool);
+    return new AuthSettings(publicUrl, hours * 3600, optional(s, "auth.session_secret", "FAULTLINE_SESSION_SECRET"),
+        email, password, token, registration, metricsOpen, null, List.of());
+  }
+
+  /** A text setting that may be left empty; {@code null} when it is. */
+  private String optional(Map<String, Object> settings, String key, String envName) {
+    String fromEnv = env.get(envName);
+    Object value = fromEnv != null ? fromEnv : settings.get(key);
+    String text = value == null ? "" : String.valueOf(value).trim();
+    return text.isEmpty() ? null : text;
+  }
+
+  private static boolean bool(String raw) {
+    if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("on")) {
+      return true;
+    }
+    if (raw.equalsIgnoreCase("false") || raw.equalsIgnoreCase("off")) {
+      return false;
+    }
+    throw new IllegalArgumentException("true or false");
+  }
+
+  private static String publicUrl(String raw) {
+    java.net.URI uri = java.net.URI.create(raw);
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new IllegalArgumentException("an http(s) address such as https://faultline.example.com");
+    }
+    return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
   }
 
   private ConnectionTimeouts timeouts(Map<String, Object> s) {

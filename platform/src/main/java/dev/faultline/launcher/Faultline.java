@@ -5,6 +5,7 @@ import dev.faultline.api.AllowedHosts;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.DashboardRoutes;
 import dev.faultline.api.EventBusBridges;
+import dev.faultline.auth.AuthFeature;
 import dev.faultline.cache.CacheFeature;
 import dev.faultline.callerlimit.CallerLimitFeature;
 import dev.faultline.faults.FaultsFeature;
@@ -61,17 +62,19 @@ public final class Faultline {
   private final PluginHost plugins;
   private final ProxyManager proxies;
   private final AdminApiVerticle admin;
+  private final AuthFeature auth;
   private final int adminPort;
   private final List<String> deployments;
 
   private Faultline(Vertx vertx, FaultlineConfig config, Database database, PluginHost plugins, ProxyManager proxies,
-                    AdminApiVerticle admin, List<String> deployments) {
+                    AdminApiVerticle admin, AuthFeature auth, List<String> deployments) {
     this.vertx = vertx;
     this.config = config;
     this.database = database;
     this.plugins = plugins;
     this.proxies = proxies;
     this.admin = admin;
+    this.auth = auth;
     this.adminPort = admin.actualPort();
     this.deployments = deployments;
   }
@@ -83,7 +86,8 @@ public final class Faultline {
     return Database.open(vertx, config.databaseFile())
         .compose(database -> PluginHost.start(vertx, config.pluginsDir())
             .compose(plugins -> {
-              List<Feature> features = features(vertx, config, database, plugins);
+              AuthFeature auth = new AuthFeature(vertx, database, config.auth(), config.dataDir());
+              List<Feature> features = features(vertx, config, database, plugins, auth);
               ProxyBlocks blocks = proxyBlocks(each(features, Feature::blocks), config.proxyDefaults());
               List<InterceptorFactory> steps = new ArrayList<>(each(features, Feature::requestSteps));
               steps.addAll(each(features, Feature::responseSteps));
@@ -112,7 +116,7 @@ public final class Faultline {
                   .compose(v -> bridgePort == null ? Future.succeededFuture()
                       : deployer.deploy(new EventBusBridges.TcpBridgeVerticle(config.host(), bridgePort, outbound)))
                   .compose(v -> deployer.deploy(admin))
-                  .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, deployments));
+                  .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, auth, deployments));
             }))
         .compose(faultline -> faultline.restoreProxies().map(faultline))
         .onSuccess(faultline -> faultline.plugins.watch(vertx, PLUGIN_RESCAN_MS));
@@ -122,15 +126,18 @@ public final class Faultline {
    * Every capability, in the order a request meets their steps within each phase (see
    * {@link Feature}): failure simulation first, so a faulted request reaches neither the cache nor
    * the upstream, and its upstream timeout around the provider call alone; the IP filter, which
-   * names the caller, before the caller limit; the logs, whose stats the metrics show.
+   * names the caller, before the caller limit; the logs, whose stats the metrics show. Accounts
+   * first: started first, everything is behind its sign-in gate.
    */
-  private static List<Feature> features(Vertx vertx, FaultlineConfig config, Database database, PluginHost plugins) {
+  private static List<Feature> features(Vertx vertx, FaultlineConfig config, Database database, PluginHost plugins,
+                                        AuthFeature auth) {
     FaultsFeature faults = new FaultsFeature(vertx, plugins);
     FaultlineConfig.Monitoring monitoring = config.monitoring();
     LogsFeature logs = new LogsFeature(vertx, database, new LogsFeature.Settings(monitoring.logQueueSize(),
         monitoring.logOverflow() == FaultlineConfig.LogOverflow.BACKPRESSURE, monitoring.logMaxLagMillis(),
         monitoring.logRetentionDays(), monitoring.logRetentionRows(), monitoring.pricesFile()), faults.catalog()::ids);
     return List.of(
+        auth,
         faults,
         new IpFilterFeature(config.trustedProxies()),
         new CallerLimitFeature(),
@@ -167,10 +174,13 @@ public final class Faultline {
     }
   }
 
+  /** The first admin (or the setup link), then the proxies that were running, then the demo (the first admin's). */
   private Future<Void> restoreProxies() {
     proxies.adminPort(adminPort);
-    return proxies.restore()
-        .compose(v -> config.demoPort() == null ? Future.succeededFuture() : proxies.ensureDemo(config.demoPort()));
+    return auth.firstRun("http://localhost:" + adminPort)
+        .compose(v -> proxies.restore())
+        .compose(v -> config.demoPort() == null ? Future.succeededFuture()
+            : auth.firstAdmin().compose(owner -> proxies.ensureDemo(config.demoPort(), owner.orElse(null))));
   }
 
   public int adminPort() {

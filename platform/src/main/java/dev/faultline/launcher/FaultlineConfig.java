@@ -1,5 +1,6 @@
 package dev.faultline.launcher;
 
+import dev.faultline.auth.AuthSettings;
 import dev.faultline.server.ConnectionTimeouts;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param adminAllowedHosts host names the admin server answers to besides the ones it always
  *                       does (loopback names, its bound address); any other {@code Host} is refused
  * @param timeouts       how long the admin API and the proxies wait for callers, and the shutdown grace
+ * @param auth           accounts: sessions, the first admin, mail, social sign-in
  */
 public record FaultlineConfig(
     String host,
@@ -34,12 +36,14 @@ public record FaultlineConfig(
     List<String> trustedProxies,
     JsonObject proxyDefaults,
     List<String> adminAllowedHosts,
-    ConnectionTimeouts timeouts) {
+    ConnectionTimeouts timeouts,
+    AuthSettings auth) {
 
   public FaultlineConfig {
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     adminAllowedHosts = adminAllowedHosts == null ? List.of() : List.copyOf(adminAllowedHosts);
     timeouts = timeouts == null ? ConnectionTimeouts.defaults() : timeouts;
+    auth = auth == null ? AuthSettings.defaults() : auth;
     proxyDefaults = proxyDefaults == null ? new JsonObject() : proxyDefaults.copy();
   }
 
@@ -53,14 +57,14 @@ public record FaultlineConfig(
                          int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
                          List<String> trustedProxies, JsonObject proxyDefaults) {
     this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, List.of(), null);
+        monitoring, trustedProxies, proxyDefaults, List.of(), null, null);
   }
 
   /** The settings without trusted proxies. */
   public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
                          int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring) {
     this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, List.of(), null, List.of(), null);
+        monitoring, List.of(), null, List.of(), null, null);
   }
 
   /** The settings as they were before monitoring had any, with monitoring at its defaults. */
@@ -116,52 +120,57 @@ public record FaultlineConfig(
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
+        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts);
+        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts);
+        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth);
   }
 
   public FaultlineConfig withAdminAllowedHosts(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth);
   }
 
   public FaultlineConfig withTimeouts(ConnectionTimeouts value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth);
+  }
+
+  public FaultlineConfig withAuth(AuthSettings value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value);
   }
 
   public Path databaseFile() {

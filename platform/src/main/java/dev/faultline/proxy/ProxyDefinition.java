@@ -6,6 +6,7 @@ import java.time.Instant;
 /**
  * A proxy as the user configured it.
  *
+ * @param owner    the id of the account it belongs to; {@code null} only until accounts first start
  * @param upstream base URL the provider forwards to; {@code null} means the provider's default
  * @param running  whether the user wants it running (restored at boot when true)
  * @param options  the provider's own settings, passed to it untouched
@@ -15,6 +16,7 @@ import java.time.Instant;
  */
 public record ProxyDefinition(
     String id,
+    String owner,
     String name,
     String provider,
     String upstream,
@@ -27,7 +29,7 @@ public record ProxyDefinition(
     Instant updatedAt) {
 
   public ProxyDefinition withRunning(boolean value) {
-    return new ProxyDefinition(id, name, provider, upstream, port, value, options, requireApiKey, blocks, createdAt, Instant.now());
+    return new ProxyDefinition(id, owner, name, provider, upstream, port, value, options, requireApiKey, blocks, createdAt, Instant.now());
   }
 
   /** The value of one feature's block, e.g. {@code block("cache")}; {@code null} when absent. */
@@ -37,11 +39,11 @@ public record ProxyDefinition(
 
   public ProxyDefinition withBlock(String name, Object value) {
     JsonObject changed = blocks.copy().put(name, value);
-    return new ProxyDefinition(id, name(), provider, upstream, port, running, options, requireApiKey, changed, createdAt,
+    return new ProxyDefinition(id, owner, name(), provider, upstream, port, running, options, requireApiKey, changed, createdAt,
         Instant.now());
   }
 
   public ProxyDefinition withPort(int value) {
-    return new ProxyDefinition(id, name, provider, upstream, value, running, options, requireApiKey, blocks, createdAt, Instant.now());
+    return new ProxyDefinition(id, owner, name, provider, upstream, value, running, options, requireApiKey, blocks, createdAt, Instant.now());
   }
 }

@@ -227,7 +227,8 @@ class AdminGuardTest {
   }
 
   private WebSocketConnectOptions socket() {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
+    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")
+        .addHeader("Authorization", FaultlineHarness.adminAuthorization());
   }
 
   private HttpRequest<Buffer> send(HttpMethod method, String path) {

@@ -73,7 +73,7 @@ class CallerLimitTest {
     FaultlineConfig c = FaultlineHarness.config(dir);
     return new FaultlineConfig(c.host(), c.adminPort(), c.dataDir(), c.pluginsDir(), c.demoPort(), c.portRangeFrom(),
         c.portRangeTo(), c.maxBodyBytes(), 2, c.monitoring(), List.of(TRUSTED), proxyDefaults, c.adminAllowedHosts(),
-        c.timeouts());
+        c.timeouts(), c.auth());
   }
 
   @Test

@@ -155,7 +155,7 @@ class IpFilterTest {
     Vertx own = Vertx.vertx();
     FaultlineConfig v4 = FaultlineHarness.config(dataDirV6);
     Faultline onV6 = await(Faultline.start(own, new FaultlineConfig("::1", 0, dataDirV6, v4.pluginsDir(), null,
-        v4.portRangeFrom(), v4.portRangeTo(), v4.maxBodyBytes(), 1)));
+        v4.portRangeFrom(), v4.portRangeTo(), v4.maxBodyBytes(), 1).withAuth(v4.auth())));
     WebClient v6 = WebClient.create(own, new WebClientOptions().setKeepAlive(false));
     try {
       int allowed = proxyOn(onV6, v6, "v6-allowed", rules(List.of("::1/128"), List.of()));
@@ -181,6 +181,7 @@ class IpFilterTest {
   private static int proxyOn(Faultline target, WebClient client, String name, JsonObject ip) {
     HttpResponse<Buffer> created = await(client.post(target.adminPort(), "::1", "/api/proxies")
         .putHeader("Host", "[::1]:" + target.adminPort())
+        .putHeader("Authorization", FaultlineHarness.adminAuthorization())
         .sendJsonObject(new JsonObject().put("name", name).put("provider", "mock").put("ip", ip)));
     return expect(created, 201).bodyAsJsonObject().getInteger("port");
   }

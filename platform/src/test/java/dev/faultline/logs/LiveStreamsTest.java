@@ -1,5 +1,6 @@
 package dev.faultline.logs;
 
+import io.vertx.core.http.WebSocketConnectOptions;
 import static dev.faultline.FaultlineHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +71,8 @@ class LiveStreamsTest {
     HttpClient http = vertx.createHttpClient();
     await(http.request(HttpMethod.GET, faultline.adminPort(), "127.0.0.1",
             "/api/logs/stream?proxy=" + watched.getString("id"))
-        .compose(request -> request.send().map(response -> {
+        .compose(request -> request.putHeader("Authorization", FaultlineHarness.adminAuthorization()).send()
+            .map(response -> {
           assertEquals("text/event-stream", response.getHeader("content-type"));
           RecordParser parser = RecordParser.newDelimited("\n\n", event -> events.add(event.toString()));
           response.handler(parser);
@@ -156,7 +158,8 @@ class LiveStreamsTest {
     JsonObject proxy = mockProxy("browser");
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     WebSocketClient ws = vertx.createWebSocketClient();
-    WebSocket socket = await(ws.connect(faultline.adminPort(), "127.0.0.1", "/eventbus/websocket").map(open -> {
+    WebSocket socket = await(ws.connect(new WebSocketConnectOptions().setPort(faultline.adminPort())
+        .setHost("127.0.0.1").setURI("/eventbus/websocket").addHeader("Authorization", FaultlineHarness.adminAuthorization())).map(open -> {
       // The raw WebSocket transport sends each bridge message as one binary frame of JSON.
       open.handler(data -> frames.add(data.toJsonObject()));
       return open;

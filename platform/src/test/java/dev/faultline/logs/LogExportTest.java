@@ -162,7 +162,8 @@ class LogExportTest {
     Promise<Void> halfway = Promise.promise();
     Promise<Void> done = Promise.promise();
     HttpClientResponse response = await(http.request(HttpMethod.GET, faultline.adminPort(), "127.0.0.1",
-        "/api/logs?proxy=prx_big&export=csv").compose(request -> request.send().map(answer -> {
+        "/api/logs?proxy=prx_big&export=csv").compose(request -> request
+            .putHeader("Authorization", FaultlineHarness.adminAuthorization()).send().map(answer -> {
           // Set in the callback that sent the request, on the event loop, so before any chunk
           // arrives; chained from this thread instead, they could come after the first one.
           answer.handler(chunk -> {

@@ -132,7 +132,8 @@ class KillNineTest {
   private static void post(FaultlineProcess faultline, String path, JsonObject body) throws Exception {
     HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + faultline.adminPort + path))
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+        .header("content-type", "application/json")
+        .header("Authorization", dev.faultline.FaultlineHarness.adminAuthorization()).POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(201, response.statusCode(), response.body());
   }

@@ -1,5 +1,6 @@
 package dev.faultline.server;
 
+import io.vertx.core.http.WebSocketConnectOptions;
 import static dev.faultline.FaultlineHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -124,7 +125,8 @@ class ConnectionTimeoutsTest {
   void aBridgeWebSocketOnTheAdminPortOutlivesTheIdleTimeout(Vertx vertx) throws InterruptedException {
     AtomicBoolean closed = new AtomicBoolean();
     WebSocket socket = await(vertx.createWebSocketClient()
-        .connect(faultline.adminPort(), "127.0.0.1", "/eventbus/websocket")
+        .connect(new WebSocketConnectOptions().setPort(faultline.adminPort()).setHost("127.0.0.1")
+            .setURI("/eventbus/websocket").addHeader("Authorization", FaultlineHarness.adminAuthorization()))
         .onSuccess(open -> open.closeHandler(v -> closed.set(true))));
     Thread.sleep(4 * TIMEOUT_MS);
     assertFalse(closed.get(), "a live bridge WebSocket was closed as idle after " + 4 * TIMEOUT_MS + " ms");

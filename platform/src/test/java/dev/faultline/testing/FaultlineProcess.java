@@ -54,6 +54,9 @@ public final class FaultlineProcess implements AutoCloseable {
     builder.environment().put("FAULTLINE_DEMO_PORT", String.valueOf(demoPort));
     builder.environment().put("FAULTLINE_DATA_DIR", dataDir.toString());
     builder.environment().put("FAULTLINE_PLUGINS_DIR", FaultlineHarness.PLUGINS.toAbsolutePath().toString());
+    builder.environment().put("FAULTLINE_ADMIN_EMAIL", FaultlineHarness.ADMIN_EMAIL);
+    builder.environment().put("FAULTLINE_ADMIN_PASSWORD", FaultlineHarness.ADMIN_PASSWORD);
+    builder.environment().put("FAULTLINE_ADMIN_TOKEN", FaultlineHarness.ADMIN_TOKEN);
     builder.environment().putAll(env);
     try {
       FaultlineProcess started = new FaultlineProcess(builder.start(), output, adminPort, demoPort);
@@ -87,6 +90,7 @@ public final class FaultlineProcess implements AutoCloseable {
   public HttpResponse<String> get(String path) {
     try {
       return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+          .header("Authorization", FaultlineHarness.adminAuthorization())
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -25,7 +25,7 @@ final class ProxyInput {
   private static final Set<String> WRITABLE = Set.of("name", "provider", "upstream", "port", "status", "options",
       "require_api_key");
   /** Fields a client may echo back from a GET; they are ignored, not refused. */
-  private static final Set<String> READ_ONLY = Set.of("id", "created_at", "updated_at", "error", "url");
+  private static final Set<String> READ_ONLY = Set.of("id", "owner", "created_at", "updated_at", "error", "url");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -35,8 +35,8 @@ final class ProxyInput {
     this.blocks = blocks;
   }
 
-  /** A new proxy from a create request; {@code port} 0 means "assign one". */
-  ProxyDefinition create(JsonObject body) {
+  /** A new proxy of {@code owner} from a create request; {@code port} 0 means "assign one". */
+  ProxyDefinition create(JsonObject body, String owner) {
     checkFields(body);
     if (!body.containsKey("name")) {
       throw ProxyException.invalid("name", "required");
@@ -45,7 +45,7 @@ final class ProxyInput {
       throw ProxyException.invalid("provider", "required (the id of a provider plugin, e.g. mock or openai)");
     }
     Instant now = Instant.now();
-    ProxyDefinition blank = new ProxyDefinition(newId(), null, null, null, 0, true, new JsonObject(), true,
+    ProxyDefinition blank = new ProxyDefinition(newId(), owner, null, null, null, 0, true, new JsonObject(), true,
         blocks.defaults(body.fieldNames()), now, now);
     return apply(blank, body);
   }
@@ -71,7 +71,7 @@ final class ProxyInput {
         values.put(block.name(), block.validate(body.getValue(block.name())));
       }
     }
-    return new ProxyDefinition(base.id(), name, provider, upstream, port, running, options, requireKey, values,
+    return new ProxyDefinition(base.id(), base.owner(), name, provider, upstream, port, running, options, requireKey, values,
         base.createdAt(), Instant.now());
   }
 

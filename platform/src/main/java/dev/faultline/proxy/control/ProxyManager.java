@@ -1,5 +1,6 @@
 package dev.faultline.proxy.control;
 
+import dev.faultline.access.Caller;
 import dev.faultline.plugins.PluginHost;
 import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyBlocks;
@@ -82,8 +83,39 @@ public final class ProxyManager {
     this.adminPort = port;
   }
 
-  public Future<JsonArray> list() {
-    return store.list().map(proxies -> new JsonArray(proxies.stream().map(this::view).toList()));
+  /** The proxies {@code caller} may see: their own, or all for an admin. */
+  public Future<JsonArray> list(Caller caller) {
+    return store.list().map(proxies -> new JsonArray(proxies.stream()
+        .filter(proxy -> caller.mayAccess(proxy.owner()))
+        .map(this::view)
+        .toList()));
+  }
+
+  /** The ids of the proxies {@code caller} may see. */
+  public Future<List<String>> visibleIds(Caller caller) {
+    return store.list().map(proxies -> proxies.stream()
+        .filter(proxy -> caller.mayAccess(proxy.owner()))
+        .map(ProxyDefinition::id)
+        .toList());
+  }
+
+  /**
+   * Proxy {@code id} if {@code caller} may see it; else fails exactly as for a proxy that does not
+   * exist, so nobody learns what others have.
+   */
+  public Future<ProxyDefinition> visible(Caller caller, String id) {
+    return find(id).compose(proxy -> caller.mayAccess(proxy.owner()) ? Future.succeededFuture(proxy)
+        : Future.failedFuture(ProxyException.notFound(id)));
+  }
+
+  /** The owner of proxy {@code id}, empty when there is no such proxy. */
+  public Future<Optional<String>> owner(String id) {
+    return store.find(id).map(found -> found.map(ProxyDefinition::owner));
+  }
+
+  /** Gives every proxy made before accounts existed to {@code owner} (the first admin). */
+  public Future<Integer> adoptOrphans(String owner) {
+    return serialized(() -> store.adoptOrphans(owner));
   }
 
   /**
@@ -98,9 +130,10 @@ public final class ProxyManager {
     return find(id).map(this::view);
   }
 
-  public Future<JsonObject> create(JsonObject body) {
+  /** Creates a proxy owned by {@code owner}. */
+  public Future<JsonObject> create(JsonObject body, String owner) {
     return serialized(() -> {
-      ProxyDefinition proxy = input.create(body);
+      ProxyDefinition proxy = input.create(body, owner);
       return checkAgainstOthers(proxy)
           .compose(others -> proxy.port() == 0 ? ports.place(proxy, others, this::claim)
               : deployments.transition(null, proxy).map(proxy))
@@ -163,8 +196,11 @@ public final class ProxyManager {
     return deployments.stopAll();
   }
 
-  /** Makes sure the demo proxy (provider mock) exists and sits on {@code port}. */
-  public Future<Void> ensureDemo(int port) {
+  /**
+   * Makes sure the demo proxy (provider mock) exists and sits on {@code port}; a new one belongs to
+   * {@code owner} (the first admin; {@code null} while there is none, adopted by the first admin).
+   */
+  public Future<Void> ensureDemo(int port, String owner) {
     if (plugins.provider("mock").isEmpty()) {
       LOG.warn("No demo proxy: the mock provider plugin is not loaded");
       return Future.succeededFuture();
@@ -172,7 +208,8 @@ public final class ProxyManager {
     return store.list().compose(proxies -> {
       Optional<ProxyDefinition> demo = proxies.stream().filter(p -> p.name().equals(DEMO_NAME)).findFirst();
       if (demo.isEmpty()) {
-        return create(new JsonObject().put("name", DEMO_NAME).put("provider", "mock").put("port", port)).mapEmpty();
+        return create(new JsonObject().put("name", DEMO_NAME).put("provider", "mock").put("port", port), owner)
+            .mapEmpty();
       }
       return demo.get().port() == port ? Future.succeededFuture()
           : update(demo.get().id(), new JsonObject().put("port", port)).mapEmpty();

@@ -20,7 +20,7 @@ import java.util.Optional;
 /** The proxies table. */
 public final class ProxyStore {
 
-  private static final List<String> BASE_COLUMNS = List.of("id", "name", "provider", "upstream", "port", "status",
+  private static final List<String> BASE_COLUMNS = List.of("id", "owner_id", "name", "provider", "upstream", "port", "status",
       "options", "require_api_key", "created_at", "updated_at");
 
   private final Pool pool;
@@ -47,7 +47,7 @@ public final class ProxyStore {
   }
 
   public Future<Void> insert(ProxyDefinition proxy) {
-    Tuple values = Tuple.of(proxy.id(), proxy.name(), proxy.provider(), proxy.upstream(), proxy.port(), status(proxy),
+    Tuple values = Tuple.of(proxy.id(), proxy.owner(), proxy.name(), proxy.provider(), proxy.upstream(), proxy.port(), status(proxy),
         proxy.options().encode(), proxy.requireApiKey(), proxy.createdAt().toString(), proxy.updatedAt().toString());
     blocks.all().forEach(b -> values.addValue(encode(proxy.block(b.name()))));
     String marks = String.join(", ", Collections.nCopies(values.size(), "?"));
@@ -68,6 +68,12 @@ public final class ProxyStore {
         .mapEmpty();
   }
 
+  /** Gives every proxy without an owner (made before accounts existed) to {@code owner}. */
+  public Future<Integer> adoptOrphans(String owner) {
+    return pool.preparedQuery("UPDATE proxies SET owner_id = ? WHERE owner_id IS NULL").execute(Tuple.of(owner))
+        .map(RowSet::rowCount);
+  }
+
   public Future<Boolean> delete(String id) {
     return pool.preparedQuery("DELETE FROM proxies WHERE id = ?").execute(Tuple.of(id))
         .map(rows -> rows.rowCount() > 0);
@@ -86,6 +92,7 @@ public final class ProxyStore {
     for (Row row : rows) {
       proxies.add(new ProxyDefinition(
           row.getString("id"),
+          row.getString("owner_id"),
           row.getString("name"),
           row.getString("provider"),
           row.getString("upstream"),

@@ -25,6 +25,7 @@ final class ProxyView {
         : plugins.provider(proxy.provider()).flatMap(Provider::defaultUpstream).orElse(null);
     return new JsonObject()
         .put("id", proxy.id())
+        .put("owner", proxy.owner())
         .put("name", proxy.name())
         .put("provider", proxy.provider())
         .put("upstream", upstream)

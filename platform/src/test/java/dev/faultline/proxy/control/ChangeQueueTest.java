@@ -52,7 +52,7 @@ class ChangeQueueTest {
   void startingOnAPortAnotherProgramHoldsIsRefusedEveryTime(Vertx vertx) throws IOException {
     FaultlineConfig base = FaultlineHarness.config(dataDir);
     FaultlineConfig config = new FaultlineConfig(base.host(), 0, dataDir, base.pluginsDir(), null,
-        base.portRangeFrom(), base.portRangeTo(), base.maxBodyBytes(), 2);
+        base.portRangeFrom(), base.portRangeTo(), base.maxBodyBytes(), 2).withAuth(base.auth());
     faultline = await(Faultline.start(vertx, config));
     WebClient client = FaultlineHarness.client(vertx);
     for (String provider : new String[] {"openai", "mock"}) {

@@ -1,0 +1,98 @@
+package dev.faultline.auth;
+
+import dev.faultline.access.Caller;
+import dev.faultline.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+
+/**
+ * API tokens for scripts, CI and services: {@code flt_} and 256 random bits, shown once at creation
+ * and kept only as their SHA-256. A token acts as its owner, or only reads when made read-only.
+ */
+final class ApiTokens {
+
+  static final String PREFIX = "flt_";
+
+  private final Pool pool;
+
+  ApiTokens(Database database) {
+    this.pool = database.pool();
+  }
+
+  /** A new token of {@code userId}; the result is the only place its value ever appears. */
+  Future<JsonObject> create(String userId, String name, boolean readOnly, Instant expiresAt) {
+    String token = Secrets.random(PREFIX);
+    String id = Secrets.id("tok_");
+    long now = Instant.now().getEpochSecond();
+    Long expires = expiresAt == null ? null : expiresAt.getEpochSecond();
+    return pool.preparedQuery("INSERT INTO api_tokens (id, user_id, name, token_hash, read_only, created_at, expires_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.of(id, userId, name, Secrets.sha256(token), readOnly ? 1 : 0, now, expires))
+        .map(rows -> view(id, name, readOnly, now, expires, null).put("token", token));
+  }
+
+  /** Keeps a token whose value the configuration chose (the first admin's, for scripted setups). */
+  Future<Void> insertKnown(String userId, String name, String token) {
+    return pool.preparedQuery("INSERT INTO api_tokens (id, user_id, name, token_hash, read_only, created_at) "
+            + "VALUES (?, ?, ?, ?, 0, ?)")
+        .execute(Tuple.of(Secrets.id("tok_"), userId, name, Secrets.sha256(token), Instant.now().getEpochSecond()))
+        .mapEmpty();
+  }
+
+  /** Tokens of {@code userId} that are not revoked, newest first, without their values. */
+  Future<JsonArray> list(String userId) {
+    return pool.preparedQuery("SELECT id, name, read_only, created_at, expires_at, last_used_at FROM api_tokens "
+            + "WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          JsonArray tokens = new JsonArray();
+          for (Row row : rows) {
+            tokens.add(view(row.getString("id"), row.getString("name"), row.getInteger("read_only") != 0,
+                row.getLong("created_at"), row.getLong("expires_at"), row.getLong("last_used_at")));
+          }
+          return tokens;
+        });
+  }
+
+  /** Revokes token {@code id} of {@code userId}; false when they have no such token. */
+  Future<Boolean> revoke(String userId, String id) {
+    return pool.preparedQuery("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL")
+        .execute(Tuple.of(Instant.now().getEpochSecond(), id, userId))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** The caller {@code token} stands for; fails with 401 when unknown, revoked, expired or its account is disabled. */
+  Future<Caller> check(String token) {
+    long now = Instant.now().getEpochSecond();
+    return pool.preparedQuery("SELECT t.id AS token_id, t.read_only, u.id, u.email, u.role, u.email_verified "
+            + "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL "
+            + "AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled = 0")
+        .execute(Tuple.of(Secrets.sha256(token), now))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(AuthException.unauthorized("API token refused: unknown, revoked or expired"));
+          }
+          Row row = rows.iterator().next();
+          Caller caller = new Caller(row.getString("id"), row.getString("email"), "admin".equals(row.getString("role")),
+              row.getInteger("email_verified") != 0, row.getInteger("read_only") != 0, row.getString("token_id"));
+          // When it was last used, for the list; not worth failing the request over.
+          return pool.preparedQuery("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+              .execute(Tuple.of(now, caller.tokenId())).map(caller).otherwise(caller);
+        });
+  }
+
+  private static JsonObject view(String id, String name, boolean readOnly, long created, Long expires, Long lastUsed) {
+    return new JsonObject()
+        .put("id", id)
+        .put("name", name)
+        .put("read_only", readOnly)
+        .put("created_at", Instant.ofEpochSecond(created).toString())
+        .put("expires_at", expires == null ? null : Instant.ofEpochSecond(expires).toString())
+        .put("last_used_at", lastUsed == null ? null : Instant.ofEpochSecond(lastUsed).toString());
+  }
+}

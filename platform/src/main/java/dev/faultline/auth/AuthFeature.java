@@ -1,0 +1,110 @@
+package dev.faultline.auth;
+
+import dev.faultline.api.ApiRoutes;
+import dev.faultline.api.Responses;
+import dev.faultline.access.Caller;
+import dev.faultline.feature.Feature;
+import dev.faultline.proxy.control.ProxyManager;
+import dev.faultline.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Accounts: who may use the admin API and what they see. Its sign-in gate stands in front of every
+ * admin route but the few a person needs before signing in; its routes are the account's own
+ * ({@code /api/auth}, {@code /api/tokens}, {@code /api/users}, {@code /api/audit}).
+ */
+public final class AuthFeature implements Feature {
+
+  /** Before every admin route's own handlers, after the Host/Origin guard and the body-type check. */
+  static final int GATE_ORDER = -8;
+
+  /** What a person reaches without a session: signing in, and what leads to it. */
+  private static final Set<String> PUBLIC = Set.of("/api/auth/config", "/api/auth/setup", "/api/auth/register",
+      "/api/auth/login", "/api/auth/logout", "/api/auth/verify", "/api/auth/reset", "/api/auth/reset/confirm");
+  private static final String OAUTH = "/api/auth/oauth/";
+
+  private final Vertx vertx;
+  private final AuthSettings settings;
+  private final Path dataDir;
+  private final Users users;
+  private final ApiTokens tokens;
+  private final OneTimeLinks links;
+  private final AuditTrail audit;
+  private final LoginLimiter limiter = new LoginLimiter(5, 20, TimeUnit.MINUTES.toMillis(15));
+  private final Sessions sessions;
+  private final Accounts accounts;
+  private FirstRun firstRun;
+
+  public AuthFeature(Vertx vertx, Database database, AuthSettings settings, Path dataDir) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.dataDir = dataDir;
+    this.users = new Users(database);
+    this.tokens = new ApiTokens(database);
+    this.links = new OneTimeLinks(database);
+    this.audit = new AuditTrail(database);
+    this.sessions = new Sessions(vertx, database, settings.sessionSeconds());
+    this.accounts = new Accounts(users, new Passwords(vertx), sessions, links, new LogMailer(), audit);
+  }
+
+  /** Reads (or makes) the session signing key, on a worker: it is a file. */
+  @Override
+  public Future<Void> start(Deployer deployer) {
+    return vertx.executeBlocking(() -> SigningKey.load(settings.sessionSecret(), dataDir)).map(key -> {
+      sessions.signWith(key);
+      return null;
+    });
+  }
+
+  @Override
+  public List<ApiRoutes> routes(ProxyManager proxies) {
+    firstRun = new FirstRun(accounts, links, tokens, settings, proxies::adoptOrphans);
+    SignInGate gate = new SignInGate(sessions, tokens, audit);
+    ApiRoutes gates = router -> {
+      router.route("/api/*").order(GATE_ORDER).handler(ctx -> {
+        String path = ctx.normalizedPath();
+        if (PUBLIC.contains(path) || path.startsWith(OAUTH)) {
+          ctx.next();
+        } else {
+          gate.handle(ctx);
+        }
+      });
+      router.route("/eventbus/*").order(GATE_ORDER).handler(gate);
+      if (!settings.metricsOpen()) {
+        router.route("/metrics").order(GATE_ORDER).handler(gate).handler(AuthFeature::adminOnly);
+      }
+    };
+    return List.of(gates, new AuthRoutes(accounts, firstRun, sessions, limiter, settings), new TokenRoutes(tokens),
+        new UserRoutes(users, sessions), new AuditRoutes(audit));
+  }
+
+  /**
+   * Once the admin API listens: the configured first admin, or the setup link printed for a new
+   * user; proxies without an owner go to the first admin.
+   */
+  public Future<Void> firstRun(String adminUrl) {
+    return firstRun.start(settings.publicUrl() != null ? settings.publicUrl() : adminUrl);
+  }
+
+  /** The first admin's id, owner of the demo proxy; empty before there is one. */
+  public Future<Optional<String>> firstAdmin() {
+    return firstRun.firstAdmin();
+  }
+
+  private static void adminOnly(RoutingContext ctx) {
+    if (Caller.of(ctx).admin()) {
+      ctx.next();
+    } else {
+      Responses.error(ctx, 403, null, "/metrics shows every proxy: an admin's token is needed (or set "
+          + "auth.metrics_open for a Prometheus on a trusted network)");
+    }
+  }
+}
