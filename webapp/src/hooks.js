@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { endpointMissing } from './lib/api.js';
+import { authApi, endpointMissing, onSessionEnd } from './lib/api.js';
 
 /**
  * Loads `load()` now and every `everyMs` (0: once); browsers slow the timer down in hidden tabs.
@@ -55,4 +55,41 @@ export function useAction() {
     }
   }, []);
   return { busy, error, setError, run };
+}
+
+/**
+ * Who is signed in (GET /api/auth/me), checked again every minute so an expired session shows
+ * the sign-in screen. `me` is null when signed out; `accounts` is false on a Faultline without
+ * accounts (no /api/auth), where the dashboard works as before. Any call answering 401 signs out.
+ */
+export function useSession() {
+  const [state, setState] = useState({ me: null, loaded: false, accounts: true, error: null });
+
+  /** Asks again; resolves to who is signed in, or null. */
+  const reload = useCallback(async () => {
+    try {
+      const me = await authApi.me();
+      setState({ me, loaded: true, accounts: true, error: null });
+      return me;
+    } catch (error) {
+      if (error.status === 401) setState({ me: null, loaded: true, accounts: true, error: null });
+      else if (endpointMissing(error)) setState({ me: null, loaded: true, accounts: false, error: null });
+      // Faultline did not answer: keep who was signed in, say why.
+      else setState((s) => ({ ...s, loaded: true, error }));
+      return null;
+    }
+  }, []);
+
+  useEffect(() => {
+    const off = onSessionEnd(() => setState((s) => ({ ...s, me: null, loaded: true, error: null })));
+    reload();
+    const timer = setInterval(reload, 60_000);
+    return () => {
+      off();
+      clearInterval(timer);
+    };
+  }, [reload]);
+
+  const signedOut = useCallback(() => setState((s) => ({ ...s, me: null, error: null })), []);
+  return { ...state, reload, signedOut };
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, enc, parseJson } from '../lib/api.js';
+import { api, enc, parseJson, sessionGone } from '../lib/api.js';
 import { clock, count, ms, usd } from '../lib/format.js';
 import { followSse } from '../lib/sse.js';
 import { Button, Card, Unavailable } from './ui.jsx';
@@ -28,7 +28,10 @@ export function LiveTraffic({ proxyId, proxyNames }) {
       .then((page) => add(page && Array.isArray(page.entries) ? page.entries : []))
       .catch(() => {}); // history is a nicety; the live stream below reports its own state
     const close = followSse(`/api/logs/stream${filter ? `?${filter}` : ''}`, {
-      onState: setState,
+      onState: (s) => {
+        setState(s);
+        if (s === 'signed-out') sessionGone();
+      },
       onEvent: ({ event, data }) => {
         const json = parseJson(data);
         if (!json) return;

@@ -44,3 +44,12 @@ export function clock(iso) {
   const pad = (n, w = 2) => String(n).padStart(w, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
+
+/** A date and time in the viewer's zone, from epoch milliseconds or an ISO string. */
+export function dateTime(v) {
+  if (missing(v) || v === '') return DASH;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return DASH;
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

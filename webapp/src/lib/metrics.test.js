@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { count, ms, percent, usd } from './format.js';
+import { count, dateTime, ms, percent, usd } from './format.js';
 import { metricCards } from './metrics.js';
 
 test('cards read the server aggregate, and missing figures stay missing rather than zero', () => {
@@ -35,4 +35,12 @@ test('numbers are formatted for reading', () => {
   assert.equal(usd(null), '—');
   assert.equal(usd(12.5), '$12.50');
   assert.equal(count(15_300), '15.3k');
+});
+
+test('dates read the same from epoch milliseconds and ISO strings; a missing one is a dash', () => {
+  const at = new Date(2026, 0, 2, 3, 4, 5);
+  assert.equal(dateTime(at.getTime()), '2026-01-02 03:04');
+  assert.equal(dateTime(at.toISOString()), '2026-01-02 03:04');
+  assert.equal(dateTime(null), '—');
+  assert.equal(dateTime('not a date'), '—');
 });

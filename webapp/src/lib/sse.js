@@ -34,7 +34,8 @@ export function sseParser(onEvent) {
 
 /**
  * Follows an SSE endpoint until closed, reconnecting with backoff when the connection drops.
- * onState receives 'connecting' | 'live' | 'missing' (404: never retried) | 'retrying'.
+ * onState receives 'connecting' | 'live' | 'missing' (404: never retried) | 'retrying', or
+ * 'signed-out' (401: the session is gone; never retried either).
  * Returns the function that closes it.
  */
 export function followSse(url, { onEvent, onState, fetchImpl = fetch, maxBackoffMs = 10_000 }) {
@@ -46,8 +47,8 @@ export function followSse(url, { onEvent, onState, fetchImpl = fetch, maxBackoff
     onState('connecting');
     try {
       const response = await fetchImpl(url, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
-      if (response.status === 404) {
-        onState('missing');
+      if (response.status === 404 || response.status === 401) {
+        onState(response.status === 404 ? 'missing' : 'signed-out');
         return;
       }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);

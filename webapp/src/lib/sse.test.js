@@ -18,9 +18,15 @@ test('events split across chunks, CRLF line ends, comments and multi-line data a
   assert.deepEqual(events[3], { event: 'message', data: 'x', id: '7' });
 });
 
-test('followSse reads a live stream, and stops at once on a 404 without retrying', async (t) => {
+test('followSse reads a live stream, and stops at once on a 404 or a 401 without retrying', async (t) => {
   let missingHits = 0;
+  let signedOutHits = 0;
   const server = createServer((req, res) => {
+    if (req.url === '/signed-out') {
+      signedOutHits++;
+      res.writeHead(401).end('{"error":{"status":401,"message":"sign in first"}}');
+      return;
+    }
     if (req.url === '/missing') {
       missingHits++;
       res.writeHead(404).end('{"error":{"status":404}}');
@@ -64,4 +70,19 @@ test('followSse reads a live stream, and stops at once on a 404 without retrying
   });
   assert.deepEqual(missingStates, ['connecting', 'missing']);
   assert.equal(missingHits, 1, 'a missing endpoint is asked once, never retried');
+
+  const signedOutStates = await new Promise((resolve) => {
+    const seen = [];
+    // Bounded: a stream that kept retrying would fail the assertion below, not hang the test.
+    const close = followSse(`${base}/signed-out`, {
+      onEvent: () => assert.fail('no event expected'),
+      onState: (s) => seen.push(s),
+    });
+    setTimeout(() => {
+      close();
+      resolve(seen);
+    }, 1200);
+  });
+  assert.deepEqual(signedOutStates, ['connecting', 'signed-out']);
+  assert.equal(signedOutHits, 1, 'a stream refused for want of a session is not retried');
 });

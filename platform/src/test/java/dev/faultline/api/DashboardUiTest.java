@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -57,6 +58,9 @@ class DashboardUiTest {
   private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+  // The first admin the harness creates from configuration (FAULTLINE_ADMIN_EMAIL / _PASSWORD).
+  static final String ADMIN_EMAIL = "admin@faultline.test";
+  static final String ADMIN_PASSWORD = "correct-horse-battery-staple";
 
   @TempDir
   Path dataDir;
@@ -67,6 +71,8 @@ class DashboardUiTest {
   private WebClient client;
   private ChromeDriver browser;
   private String dashboard;
+  /** The admin's session token, for the test's own admin API calls (the page uses its cookie). */
+  private String apiToken;
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -76,6 +82,9 @@ class DashboardUiTest {
     faultline = await(Faultline.start(vertx, FaultlineHarness.config(dataDir).withDemoPort(FaultlineHarness.freePort())));
     client = FaultlineHarness.client(vertx);
     dashboard = "http://127.0.0.1:" + faultline.adminPort();
+    apiToken = expect(await(client.post(faultline.adminPort(), "127.0.0.1", "/api/auth/login")
+        .sendJsonObject(new JsonObject().put("email", ADMIN_EMAIL).put("password", ADMIN_PASSWORD))), 200)
+        .bodyAsJsonObject().getString("token");
     browser = openBrowser();
   }
 
@@ -92,6 +101,9 @@ class DashboardUiTest {
   @Test
   void createProxyWatchItsTrafficAndStopIt() throws IOException {
     browser.get(dashboard + "/");
+    signIn();
+    assertEquals(dashboard + "/", browser.getCurrentUrl(), "signed in, the page goes back to where it was opened");
+    assertEquals(ADMIN_EMAIL, textOf(By.cssSelector("[data-testid=nav-email]")), "the top bar shows who is signed in");
     waitFor("the demo proxy listed as running", () -> "running".equals(statusOf("demo")));
 
     int port = FaultlineHarness.freePort();
@@ -128,8 +140,8 @@ class DashboardUiTest {
     assertEquals("running", statusOf("demo"), "stopping one proxy must leave the others running");
 
     // Changed elsewhere (here: the admin API), shown without touching the page.
-    expect(await(client.post(faultline.adminPort(), "127.0.0.1", "/api/proxies/" + proxyNamed("demo").getString("id")
-        + "/stop").send()), 200);
+    expect(await(admin(client.post(faultline.adminPort(), "127.0.0.1", "/api/proxies/" + proxyNamed("demo").getString("id")
+        + "/stop")).send()), 200);
     waitFor("the demo proxy's stop, made through the API, shown live", () -> "stopped".equals(statusOf("demo")));
 
     screenshotWholePage();
@@ -148,6 +160,9 @@ class DashboardUiTest {
     JsonObject demo = proxyNamed("demo");
     // A deep link opens the proxy's detail: the admin API serves the page for the app's own paths.
     browser.get(dashboard + "/proxies/" + demo.getString("id"));
+    signIn();
+    assertTrue(browser.getCurrentUrl().endsWith("/proxies/" + demo.getString("id")),
+        "signed in, the deep link opens again: " + browser.getCurrentUrl());
     waitFor("the faults tab of the demo proxy", () -> visible(By.cssSelector("[data-testid=faults-panel]")));
 
     browser.findElement(By.cssSelector("[data-testid=fault-add]")).click();
@@ -164,8 +179,8 @@ class DashboardUiTest {
     browser.findElement(By.cssSelector("[data-testid=faults-save]")).click();
 
     JsonArray saved = waitFor("the faults stored", () -> {
-      JsonArray faults = await(client.get(faultline.adminPort(), "127.0.0.1", "/api/proxies/" + demo.getString("id")
-          + "/faults").send()).bodyAsJsonArray();
+      JsonArray faults = await(admin(client.get(faultline.adminPort(), "127.0.0.1", "/api/proxies/" + demo.getString("id")
+          + "/faults")).send()).bodyAsJsonArray();
       return faults.isEmpty() ? null : faults;
     });
     JsonObject fault = saved.getJsonObject(0);
@@ -214,6 +229,20 @@ class DashboardUiTest {
     Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
   }
 
+  /**
+   * Signs in as a person does: without a session the page shows the sign-in form (the opened
+   * path kept in ?next=); the email and password are typed into it and sent.
+   */
+  private void signIn() {
+    WebElement form = waitFor("the sign-in form", () -> visible(By.cssSelector("[data-testid=signin-form]")));
+    assertTrue(browser.getCurrentUrl().startsWith(dashboard + "/login"), "no session shows the sign-in page: "
+        + browser.getCurrentUrl());
+    within(form, By.name("email")).sendKeys(ADMIN_EMAIL);
+    within(form, By.name("password")).sendKeys(ADMIN_PASSWORD);
+    within(form, By.cssSelector("[data-testid=signin-submit]")).click();
+    waitFor("the dashboard after signing in", () -> visible(By.cssSelector("[data-testid=top-nav]")));
+  }
+
   private void fillCreateForm(String name, String provider, String port) {
     WebElement form = browser.findElement(By.cssSelector("[data-testid=create-proxy-form]"));
     WebElement nameField = within(form, By.name("name"));
@@ -260,7 +289,12 @@ class DashboardUiTest {
   }
 
   private JsonArray proxies() {
-    return expect(await(client.get(faultline.adminPort(), "127.0.0.1", "/api/proxies").send()), 200).bodyAsJsonArray();
+    return expect(await(admin(client.get(faultline.adminPort(), "127.0.0.1", "/api/proxies")).send()), 200).bodyAsJsonArray();
+  }
+
+  /** The test's own admin API call, made as the admin. */
+  private HttpRequest<Buffer> admin(HttpRequest<Buffer> request) {
+    return request.putHeader("Authorization", "Bearer " + apiToken);
   }
 
   private JsonObject proxyNamed(String name) {
