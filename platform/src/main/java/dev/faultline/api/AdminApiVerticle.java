@@ -61,6 +61,7 @@ public final class AdminApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Before any route's own handlers, the cassette import's early body reader included: a refused
     // request is not read.
+    router.route().order(-11).handler(SecurityHeaders::add);
     router.route().order(-10).handler(new AdminGuard(allowedHosts));
     Map<String, List<String>> bodyTypes = new HashMap<>();
     features.forEach(feature -> bodyTypes.putAll(feature.bodyTypes()));

@@ -76,7 +76,8 @@ final class Sessions {
         .compose(user -> {
           String sid = user.principal().getString("sid");
           String sub = user.principal().getString("sub");
-          if (sid == null || sub == null) {
+          // A JWT without an expiry (which the library lets through) is never one we made.
+          if (sid == null || sub == null || !hasExpiry(user)) {
             return Future.failedFuture(AuthException.unauthorized("session token refused: not a Faultline session"));
           }
           return pool.preparedQuery("SELECT u.id, u.email, u.role, u.email_verified FROM sessions s JOIN users u "
@@ -101,6 +102,13 @@ final class Sessions {
   Future<Void> closeAll(String userId) {
     return pool.preparedQuery("DELETE FROM sessions WHERE user_id = ? OR expires_at <= ?")
         .execute(Tuple.of(userId, Instant.now().getEpochSecond())).mapEmpty();
+  }
+
+  /** The library keeps the token's expiry among the user's attributes, its claims in {@code accessToken}. */
+  private static boolean hasExpiry(io.vertx.ext.auth.User user) {
+    JsonObject token = user.attributes().getJsonObject("accessToken");
+    return user.principal().containsKey("exp") || user.attributes().containsKey("exp")
+        || token != null && token.containsKey("exp");
   }
 
   private static Caller caller(Row row) {
