@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-  private static final String[] FEATURES = {"..cache..", "..callerlimit..", "..faults..", "..ipfilter..", "..logs..",
+  private static final String[] FEATURES = {"..auth..", "..cache..", "..callerlimit..", "..faults..", "..ipfilter..", "..logs..",
       "..metrics.."};
 
   private static JavaClasses platform;
@@ -47,7 +47,7 @@ class ArchitectureTest {
   @Test
   void theSharedPartsKnowNoFeature() {
     noClasses().that().resideInAnyPackage("..api..", "..proxy..", "..store..", "..plugins..", "..server..",
-            "..feature..")
+            "..feature..", "..access..")
         .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
         .check(platform);
   }
