@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LoginLimiter {
 
+  /** Past this many addresses and accounts counted, the ones with no failure left in the window are forgotten. */
+  private static final int TIDY_ABOVE = 10_000;
+
   private final int perAccount;
   private final int perAddress;
   private final long windowMillis;
@@ -34,6 +37,15 @@ final class LoginLimiter {
 
   void failed(String address, String email) {
     long now = System.currentTimeMillis();
+    if (failures.size() > TIDY_ABOVE) {
+      // Someone trying many addresses or emails must not make this grow without end.
+      failures.values().removeIf(times -> {
+        synchronized (times) {
+          prune(times, now);
+          return times.isEmpty();
+        }
+      });
+    }
     add("ip:" + address, now);
     add("email:" + email, now);
   }
