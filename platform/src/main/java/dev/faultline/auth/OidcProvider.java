@@ -106,7 +106,7 @@ final class OidcProvider implements SocialProvider {
           .setSite(issuer())
           .setClientId(settings.clientId())
           .setClientSecret(settings.clientSecret());
-      discovered = OpenIDConnectAuth.discover(vertx, options)
+      Future<Discovered> attempt = OpenIDConnectAuth.discover(vertx, options)
           .compose(auth -> {
             // Without published keys Vert.x would accept an id_token it cannot check.
             if (options.getJwkPath() == null || options.getJWTOptions() == null
@@ -115,15 +115,19 @@ final class OidcProvider implements SocialProvider {
             }
             return Future.succeededFuture(new Discovered(auth, options.getJWTOptions().getIssuer()));
           })
-          .recover(e -> {
-            synchronized (this) {
-              discovered = null;
-            }
-            return Future.failedFuture(SocialProvider.refused(settings.name() + " cannot be reached to sign in ("
-                + issuer() + "): " + e.getMessage()));
-          });
+          .recover(e -> Future.failedFuture(SocialProvider.refused(settings.name() + " cannot be reached to sign "
+              + "in (" + issuer() + "): " + e.getMessage())));
+      discovered = attempt;
+      // A failed discovery is tried again by the next sign-in.
+      attempt.onFailure(e -> forget(attempt));
     }
     return discovered;
+  }
+
+  private synchronized void forget(Future<Discovered> failed) {
+    if (discovered == failed) {
+      discovered = null;
+    }
   }
 
   private String issuer() {
