@@ -41,6 +41,7 @@ public final class AuthFeature implements Feature {
   private final LoginLimiter limiter = new LoginLimiter(5, 20, TimeUnit.MINUTES.toMillis(15));
   private final Sessions sessions;
   private final Accounts accounts;
+  private final OAuthRoutes oauth;
   private FirstRun firstRun;
 
   public AuthFeature(Vertx vertx, Database database, AuthSettings settings, Path dataDir) {
@@ -53,6 +54,8 @@ public final class AuthFeature implements Feature {
     this.audit = new AuditTrail(database);
     this.sessions = new Sessions(vertx, database, settings.sessionSeconds());
     this.accounts = new Accounts(users, new Passwords(vertx), sessions, links, new LogMailer(), audit);
+    this.oauth = new OAuthRoutes(vertx, new OAuthStates(database), new SocialSignIn(users, new Identities(database),
+        sessions, audit, settings.registration()), sessions, settings);
   }
 
   /** Reads (or makes) the session signing key, on a worker: it is a file. */
@@ -83,7 +86,7 @@ public final class AuthFeature implements Feature {
       }
     };
     return List.of(gates, new AuthRoutes(accounts, firstRun, sessions, limiter, settings), new TokenRoutes(tokens),
-        new UserRoutes(users, sessions), new AuditRoutes(audit));
+        new UserRoutes(users, sessions), new AuditRoutes(audit), oauth);
   }
 
   /**

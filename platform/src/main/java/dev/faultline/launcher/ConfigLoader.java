@@ -110,7 +110,87 @@ public final class ConfigLoader {
     boolean metricsOpen = parse("auth.metrics_open", "FAULTLINE_METRICS_OPEN",
         text(s, "auth.metrics_open", "FAULTLINE_METRICS_OPEN"), ConfigLoader::bool);
     return new AuthSettings(publicUrl, hours * 3600, optional(s, "auth.session_secret", "FAULTLINE_SESSION_SECRET"),
-        email, password, token, registration, metricsOpen, null, List.of());
+        email, password, token, registration, metricsOpen, null, oauth(s));
+  }
+
+  /**
+   * The social sign-in providers: the list under {@code auth.oauth}, or the ids named in
+   * {@code FAULTLINE_OAUTH} (comma-separated). Any field of provider {@code <id>} may come from
+   * {@code FAULTLINE_OAUTH_<ID>_<FIELD>} instead, so the client secret can stay out of the file.
+   */
+  private List<AuthSettings.OAuthProvider> oauth(Map<String, Object> s) {
+    List<Map<?, ?>> entries = new ArrayList<>();
+    String named = env.get("FAULTLINE_OAUTH");
+    if (named != null) {
+      for (String id : named.split(",")) {
+        if (!id.isBlank()) {
+          entries.add(Map.of("id", id.trim()));
+        }
+      }
+    } else if (s.get("auth.oauth") instanceof List<?> list) {
+      for (Object item : list) {
+        if (!(item instanceof Map<?, ?> entry)) {
+          throw new ConfigException("auth.oauth: each provider is a mapping {id, kind, client_id, client_secret, "
+              + "issuer}, not '" + item + "'");
+        }
+        entries.add(entry);
+      }
+    } else if (s.get("auth.oauth") != null && !String.valueOf(s.get("auth.oauth")).isBlank()) {
+      throw new ConfigException("auth.oauth: expected a list of providers, e.g. [{id: github, client_id: …, "
+          + "client_secret: …}]");
+    }
+    List<AuthSettings.OAuthProvider> providers = new ArrayList<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (Map<?, ?> entry : entries) {
+      Object rawId = entry.get("id");
+      String id = rawId == null ? "" : String.valueOf(rawId).trim();
+      if (!id.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+        throw new ConfigException("auth.oauth: id '" + id + "' (FAULTLINE_OAUTH): lower-case letters, digits, - and _, "
+            + "at most 32; it is part of the callback URL");
+      }
+      if (!ids.add(id)) {
+        throw new ConfigException("auth.oauth: the id '" + id + "' is used twice");
+      }
+      providers.add(oauthProvider(id, entry));
+    }
+    return providers;
+  }
+
+  private AuthSettings.OAuthProvider oauthProvider(String id, Map<?, ?> entry) {
+    String prefix = "FAULTLINE_OAUTH_" + id.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+    Function<String, String> field = name -> {
+      String fromEnv = env.get(prefix + name.toUpperCase(Locale.ROOT));
+      Object value = fromEnv != null ? fromEnv : entry.get(name);
+      String text = value == null ? "" : String.valueOf(value).trim();
+      return text.isEmpty() ? null : text;
+    };
+    String key = "auth.oauth." + id + ".";
+    String kind = Optional.ofNullable(field.apply("kind"))
+        .orElse(id.equals("github") || id.equals("google") ? id : "oidc").toLowerCase(Locale.ROOT);
+    if (!List.of("github", "google", "oidc").contains(kind)) {
+      throw new ConfigException(key + "kind (" + prefix + "KIND): invalid value '" + kind + "': github, google or oidc");
+    }
+    String name = Optional.ofNullable(field.apply("name"))
+        .orElse(kind.equals("github") ? "GitHub" : kind.equals("google") ? "Google" : id);
+    for (String required : List.of("client_id", "client_secret")) {
+      if (field.apply(required) == null) {
+        throw new ConfigException(key + required + " (" + prefix + required.toUpperCase(Locale.ROOT) + "): missing; "
+            + "the provider gives it when you register Faultline there");
+      }
+    }
+    String issuer = field.apply("issuer");
+    if (issuer != null) {
+      issuer = parse(key + "issuer", prefix + "ISSUER", issuer, ConfigLoader::publicUrl);
+    } else if (kind.equals("oidc")) {
+      throw new ConfigException(key + "issuer (" + prefix + "ISSUER): missing; an OpenID Connect provider is found "
+          + "through its issuer URL (where /.well-known/openid-configuration is)");
+    }
+    if (kind.equals("google") && issuer != null && !issuer.equals("https://accounts.google.com")) {
+      throw new ConfigException(key + "issuer (" + prefix + "ISSUER): Google's is https://accounts.google.com; "
+          + "leave it out, or use kind: oidc for another provider");
+    }
+    return new AuthSettings.OAuthProvider(id, name, kind, field.apply("client_id"), field.apply("client_secret"),
+        issuer);
   }
 
   /** A text setting that may be left empty; {@code null} when it is. */

@@ -1,11 +1,13 @@
 package dev.faultline.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.auth.AuthSettings;
 import dev.faultline.launcher.ConfigLoader.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -170,6 +172,49 @@ class ConfigLoaderTest {
     Path file = write(dist.resolve("user.yaml"), "server:\n  admin_port: 70000\n");
     ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_CONFIG", file.toString())));
     assertMentions(e, "server.admin_port", "70000");
+  }
+
+  @Test
+  void socialSignInProvidersComeFromTheFileWithSecretsFromTheEnvironment() throws IOException {
+    Path file = write(dist.resolve("user.yaml"), """
+        auth:
+          oauth:
+            - {id: github, client_id: gh-id, client_secret: in-file}
+            - {id: corp, name: Corp SSO, issuer: "https://sso.example.com/realms/corp/", client_id: fl}
+        """);
+    List<AuthSettings.OAuthProvider> providers = load(Map.of("FAULTLINE_CONFIG", file.toString(),
+        "FAULTLINE_OAUTH_CORP_CLIENT_SECRET", "from-env")).auth().oauth();
+    assertEquals(List.of(
+        new AuthSettings.OAuthProvider("github", "GitHub", "github", "gh-id", "in-file", null),
+        new AuthSettings.OAuthProvider("corp", "Corp SSO", "oidc", "fl", "from-env", "https://sso.example.com/realms/corp")),
+        providers);
+    assertTrue(load(Map.of()).auth().oauth().isEmpty(), "none by default");
+  }
+
+  @Test
+  void socialSignInProvidersFromTheEnvironmentAlone() {
+    List<AuthSettings.OAuthProvider> providers = load(Map.of("FAULTLINE_OAUTH", "google, my-idp",
+        "FAULTLINE_OAUTH_GOOGLE_CLIENT_ID", "g", "FAULTLINE_OAUTH_GOOGLE_CLIENT_SECRET", "gs",
+        "FAULTLINE_OAUTH_MY_IDP_CLIENT_ID", "m", "FAULTLINE_OAUTH_MY_IDP_CLIENT_SECRET", "ms",
+        "FAULTLINE_OAUTH_MY_IDP_ISSUER", "http://127.0.0.1:8180/realms/x", "FAULTLINE_OAUTH_MY_IDP_NAME", "Mine"))
+        .auth().oauth();
+    assertEquals(List.of(new AuthSettings.OAuthProvider("google", "Google", "google", "g", "gs", null),
+        new AuthSettings.OAuthProvider("my-idp", "Mine", "oidc", "m", "ms", "http://127.0.0.1:8180/realms/x")), providers);
+  }
+
+  @Test
+  void aBadSocialSignInProviderIsRefusedByNameWithoutItsSecret() {
+    ConfigException missingIssuer = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_OAUTH", "corp",
+        "FAULTLINE_OAUTH_CORP_CLIENT_ID", "c", "FAULTLINE_OAUTH_CORP_CLIENT_SECRET", "canary-secret")));
+    assertMentions(missingIssuer, "auth.oauth.corp.issuer", "FAULTLINE_OAUTH_CORP_ISSUER");
+    assertFalse(missingIssuer.getMessage().contains("canary-secret"));
+    assertMentions(assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_OAUTH", "github",
+        "FAULTLINE_OAUTH_GITHUB_CLIENT_ID", "c"))), "auth.oauth.github.client_secret");
+    assertMentions(assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_OAUTH", "github",
+        "FAULTLINE_OAUTH_GITHUB_CLIENT_ID", "c", "FAULTLINE_OAUTH_GITHUB_CLIENT_SECRET", "s",
+        "FAULTLINE_OAUTH_GITHUB_KIND", "facebook"))), "auth.oauth.github.kind", "facebook");
+    assertMentions(assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_OAUTH", "Git Hub"))),
+        "auth.oauth", "Git Hub");
   }
 
   @Test
