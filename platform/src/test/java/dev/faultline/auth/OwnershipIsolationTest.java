@@ -23,6 +23,11 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -235,6 +240,55 @@ class OwnershipIsolationTest {
         >= A_CALLS + B_CALLS, "the admin's metrics count everyone's requests");
     assertEquals(200, call(HttpMethod.GET, "/api/proxies/" + bProxy + "/cache", bAuthorization, null).statusCode());
     assertEquals(200, call(HttpMethod.GET, "/api/proxies/" + bProxy + "/faults", bAuthorization, null).statusCode());
+  }
+
+  /** The README's Python client for the TCP bridge, run as it is written, with B's token. */
+  @Test
+  void theReadmesPythonClientPrintsTheUsersOwnEntries() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("python3", "-c", readmeExample(), "127.0.0.1", String.valueOf(tcpPort),
+        bUser).redirectErrorStream(true);
+    builder.environment().put("FAULTLINE_TOKEN", bToken);
+    Process python = builder.start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        out.lines().forEach(lines::add);
+      } catch (IOException ignored) {
+        // the process was ended
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      // Its subscription is in place once the token is checked: traffic until it prints.
+      List<String> printed = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (printed.size() < 2 && System.nanoTime() < deadline && python.isAlive()) {
+        chat(aPort);
+        chat(bPort);
+        String line = lines.poll(300, TimeUnit.MILLISECONDS);
+        if (line != null) {
+          printed.add(line);
+        }
+      }
+      lines.drainTo(printed);
+      assertTrue(printed.size() >= 2, "the client printed entries: " + printed);
+      for (String line : printed) {
+        assertTrue(line.startsWith(bProxy + " 200 gpt-4o-mini "), "B's entries only: " + printed);
+      }
+    } finally {
+      python.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String readmeExample() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String marker = "<!-- tcp-bridge-example -->\n```python\n";
+    int start = readme.indexOf(marker);
+    assertTrue(start >= 0, "the README has the TCP bridge example");
+    start += marker.length();
+    return readme.substring(start, readme.indexOf("\n```", start));
   }
 
   // ---- the checks, one per route that is not about one proxy ----
