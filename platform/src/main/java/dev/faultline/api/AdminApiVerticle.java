@@ -8,6 +8,7 @@ import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private final ConnectionTimeouts timeouts;
   private HttpServer server;
   private ConnectionGuard guard;
+  private Router router;
 
   /**
    * @param features     the routes each feature adds (cache, faults, logs, …)
@@ -58,7 +60,7 @@ public final class AdminApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     // Before any route's own handlers, the cassette import's early body reader included: a refused
     // request is not read.
     router.route().order(-11).handler(SecurityHeaders::add);
@@ -89,6 +91,11 @@ public final class AdminApiVerticle extends VerticleBase {
   public Future<Void> shutdown(long graceMillis) {
     guard.stop();
     return server.shutdown(graceMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Every route mounted, in order: for the tests that must go through each one. */
+  public List<Route> routes() {
+    return router.getRoutes();
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

@@ -3,6 +3,7 @@ package dev.faultline.auth;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.Responses;
 import dev.faultline.access.Caller;
+import dev.faultline.access.Credentials;
 import dev.faultline.feature.Feature;
 import dev.faultline.proxy.control.ProxyManager;
 import dev.faultline.store.Database;
@@ -100,6 +101,11 @@ public final class AuthFeature implements Feature {
   /** The first admin's id, owner of the demo proxy; empty before there is one. */
   public Future<Optional<String>> firstAdmin() {
     return firstRun.firstAdmin();
+  }
+
+  /** Who a bearer token signs in as, checked as the sign-in gate checks it: for the TCP bridge. */
+  public Credentials credentials() {
+    return bearer -> bearer.startsWith(ApiTokens.PREFIX) ? tokens.check(bearer) : sessions.check(bearer);
   }
 
   private static void adminOnly(RoutingContext ctx) {

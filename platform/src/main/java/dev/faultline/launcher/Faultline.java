@@ -25,6 +25,7 @@ import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -114,7 +115,8 @@ public final class Faultline {
               Integer bridgePort = config.monitoring().tcpBridgePort();
               return inTurn(features, feature -> feature.start(deployer))
                   .compose(v -> bridgePort == null ? Future.succeededFuture()
-                      : deployer.deploy(new EventBusBridges.TcpBridgeVerticle(config.host(), bridgePort, outbound)))
+                      : deployer.deploy(new EventBusBridges.TcpBridgeVerticle(config.host(), bridgePort, outbound,
+                          auth.credentials())))
                   .compose(v -> deployer.deploy(admin))
                   .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, auth, deployments));
             }))
@@ -201,6 +203,11 @@ public final class Faultline {
 
   public ProxyManager proxies() {
     return proxies;
+  }
+
+  /** The admin server's routes, as mounted: the tests go through every one. */
+  public List<Route> adminRoutes() {
+    return admin.routes();
   }
 
   /**

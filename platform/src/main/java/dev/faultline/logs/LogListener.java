@@ -1,6 +1,7 @@
 package dev.faultline.logs;
 
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.faultline.access.OwnerAddress;
 import dev.faultline.plugin.api.Cost;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProxyRequest;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns every finished exchange into a log entry, priced, and publishes it on
- * {@value #ADDRESS} for the log writer, the metrics and any live subscriber. The entry never
+ * {@value #ADDRESS} for the log writer, the metrics and any live subscriber, and again on the
+ * proxy owner's own address ({@code faultline.log.user.<ownerId>}, see {@link OwnerAddress}) for
+ * subscribers who may see only their own proxies. The entry never
  * holds a header (so never an API key) nor the query string, and holds bodies only when the
  * proxy's {@code logging.bodies} asks for them.
  */
@@ -34,6 +37,8 @@ public final class LogListener implements ExchangeListener {
    * read it, never change it.
    */
   public static final String ADDRESS = "faultline.log";
+  /** The header on {@value #ADDRESS} naming the proxy's owner (the entry itself does not). */
+  public static final String OWNER_HEADER = "owner_id";
   private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(LogEntryCodec.NAME);
 
   private static final Logger LOG = LoggerFactory.getLogger(LogListener.class);
@@ -110,6 +115,7 @@ public final class LogListener implements ExchangeListener {
     String pricedModel = observer != null && observer.model() != null ? observer.model() : entry.getString("model");
     boolean cacheHit = "HIT".equals(exchange.cacheStatus());
     Provider provider = exchange.provider();
+    String owner = exchange.proxy().owner();
     measure(exchange, observer)
         .otherwise(error -> {
           LOG.warn("Could not count the tokens of {}: {}", exchange.requestId(), error.toString());
@@ -117,8 +123,19 @@ public final class LogListener implements ExchangeListener {
         })
         .onSuccess(measured -> {
           account(entry, provider, pricedModel, measured, cacheHit);
-          vertx.eventBus().publish(ADDRESS, entry, SHARED);
+          publish(entry, owner);
         });
+  }
+
+  /** To everyone who may see all proxies, and to the owner's own subscribers. */
+  private void publish(JsonObject entry, String owner) {
+    if (owner == null) {
+      // Only before the first admin exists, who then adopts the proxy.
+      vertx.eventBus().publish(ADDRESS, entry, SHARED);
+      return;
+    }
+    vertx.eventBus().publish(ADDRESS, entry, new DeliveryOptions(SHARED).addHeader(OWNER_HEADER, owner));
+    vertx.eventBus().publish(OwnerAddress.of(ADDRESS, owner), entry, SHARED);
   }
 
   /** Every field but tokens and cost. */

@@ -1,5 +1,6 @@
 package dev.faultline.logs;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -13,19 +14,26 @@ import java.util.List;
  * @param cache    {@code HIT}, {@code MISS}, {@code BYPASS}, or {@link #NONE} (cache off)
  * @param fault    a fault strategy id, {@link #ANY} (any fault) or {@link #NONE} (no fault)
  * @param after    continue after this entry (exclusive)
+ * @param within   only entries of these proxies (the caller's own); null: of any proxy, deleted ones included
  */
 public record LogQuery(String proxyId, Long from, Long to, List<String> statuses, String model, String cache,
-                       String fault, Cursor after) {
+                       String fault, Cursor after, List<String> within) {
 
   public static final String ANY = "any";
   public static final String NONE = "none";
 
   public LogQuery {
     statuses = statuses == null ? List.of() : List.copyOf(statuses);
+    within = within == null ? null : List.copyOf(within);
   }
 
   public LogQuery after(Cursor cursor) {
-    return new LogQuery(proxyId, from, to, statuses, model, cache, fault, cursor);
+    return new LogQuery(proxyId, from, to, statuses, model, cache, fault, cursor, within);
+  }
+
+  /** This query limited to the entries of {@code proxyIds}. */
+  public LogQuery within(List<String> proxyIds) {
+    return new LogQuery(proxyId, from, to, statuses, model, cache, fault, after, proxyIds);
   }
 
   /**
@@ -58,6 +66,11 @@ public record LogQuery(String proxyId, Long from, Long to, List<String> statuses
     if (proxyId != null) {
       sql.append(" AND proxy_id = ?");
       args.add(proxyId);
+    }
+    if (within != null) {
+      sql.append(within.isEmpty() ? " AND 1 = 0" : " AND proxy_id IN (" + String.join(", ",
+          Collections.nCopies(within.size(), "?")) + ")");
+      args.addAll(within);
     }
     if (from != null) {
       sql.append(" AND ts >= ?");

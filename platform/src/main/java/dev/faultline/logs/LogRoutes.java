@@ -1,8 +1,12 @@
 package dev.faultline.logs;
 
+import dev.faultline.access.Caller;
+import dev.faultline.access.OwnerAddress;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.Responses;
 import dev.faultline.proxy.Echo;
+import dev.faultline.proxy.control.ProxyManager;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -25,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/logs} (filtered, newest first, paged by cursor, or exported as CSV, JSON or
- * NDJSON) and {@code GET /api/logs/stream} (live entries as server-sent events). Also reports the
- * log writer's counts on {@code /healthz}.
+ * NDJSON) and {@code GET /api/logs/stream} (live entries as server-sent events). A caller who is
+ * not an admin reads the entries of their own proxies only, and is answered for someone else's
+ * {@code proxy=} as for a proxy that does not exist; an admin reads all, those of deleted proxies too.
  */
 final class LogRoutes implements ApiRoutes {
 
@@ -41,14 +46,16 @@ final class LogRoutes implements ApiRoutes {
   private static final long SSE_PING_MS = 15_000;
 
   private final Vertx vertx;
+  private final ProxyManager proxies;
   private final LogStore store;
   private final LogExport export;
   /** The fault strategies loaded now: a {@code fault} filter must name one of them. */
   private final Supplier<List<String>> strategies;
 
   /** @param strategies the ids of the fault strategies loaded now */
-  LogRoutes(Vertx vertx, LogStore store, Supplier<List<String>> strategies) {
+  LogRoutes(Vertx vertx, ProxyManager proxies, LogStore store, Supplier<List<String>> strategies) {
     this.vertx = vertx;
+    this.proxies = proxies;
     this.store = store;
     this.export = new LogExport(store);
     this.strategies = strategies;
@@ -76,13 +83,30 @@ final class LogRoutes implements ApiRoutes {
       Responses.failure(ctx, bad);
       return;
     }
-    if (format != null) {
-      exportTo(ctx, query, format);
-      return;
+    Caller caller = Caller.of(ctx);
+    scoped(caller, query).onComplete(scoped -> {
+      if (scoped.failed()) {
+        Responses.failure(ctx, scoped.cause());
+      } else if (format != null) {
+        exportTo(ctx, scoped.result(), format);
+      } else {
+        Responses.reply(ctx, 200, store.page(scoped.result(), limit).map(page -> new JsonObject()
+            .put("entries", new JsonArray(page.entries()))
+            .put("next_cursor", page.next() == null ? null : page.next().toString())));
+      }
+    });
+  }
+
+  /**
+   * {@code query} as {@code caller} may run it: an admin's as it is; anyone else's limited to their
+   * own proxies, failing with the 404 of a missing proxy when it names one that is not theirs.
+   */
+  private Future<LogQuery> scoped(Caller caller, LogQuery query) {
+    if (caller.admin()) {
+      return Future.succeededFuture(query);
     }
-    Responses.reply(ctx, 200, store.page(query, limit).map(page -> new JsonObject()
-        .put("entries", new JsonArray(page.entries()))
-        .put("next_cursor", page.next() == null ? null : page.next().toString())));
+    return query.proxyId() != null ? proxies.visible(caller, query.proxyId()).map(query)
+        : proxies.visibleIds(caller).map(query::within);
   }
 
   private void exportTo(RoutingContext ctx, LogQuery query, LogExport.Format format) {
@@ -97,7 +121,11 @@ final class LogRoutes implements ApiRoutes {
     });
   }
 
-  /** Live entries, one {@code data:} event each; a caller too slow to keep up is told how many it missed. */
+  /**
+   * Live entries, one {@code data:} event each; a caller too slow to keep up is told how many it
+   * missed. An admin's come from {@value LogListener#ADDRESS}, anyone else's from their own
+   * address, which carries their proxies' entries only.
+   */
   private void stream(RoutingContext ctx) {
     String proxy;
     try {
@@ -107,13 +135,29 @@ final class LogRoutes implements ApiRoutes {
       Responses.failure(ctx, bad);
       return;
     }
+    Caller caller = Caller.of(ctx);
+    if (proxy == null || caller.admin()) {
+      stream(ctx, caller, proxy);
+      return;
+    }
+    proxies.visible(caller, proxy).onComplete(visible -> {
+      if (visible.failed()) {
+        Responses.failure(ctx, visible.cause());
+      } else {
+        stream(ctx, caller, proxy);
+      }
+    });
+  }
+
+  private void stream(RoutingContext ctx, Caller caller, String proxy) {
+    String address = caller.admin() ? LogListener.ADDRESS : OwnerAddress.of(LogListener.ADDRESS, caller.userId());
     HttpServerResponse response = ctx.response().setChunked(true)
         .putHeader("content-type", "text/event-stream")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
     response.write(": faultline log stream\n\n");
     long[] missed = {0};
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(LogListener.ADDRESS, message -> {
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, message -> {
       JsonObject entry = message.body();
       if (proxy != null && !proxy.equals(entry.getString("proxy_id"))) {
         return;
@@ -159,7 +203,7 @@ final class LogRoutes implements ApiRoutes {
       throw invalid("to", "must be after from");
     }
     return new LogQuery(single(params, "proxy"), from, to, statuses(single(params, "status")), single(params, "model"),
-        cache, fault(single(params, "fault")), after);
+        cache, fault(single(params, "fault")), after, null);
   }
 
   /** A strategy id, {@code any} or {@code none}; a typo would otherwise match nothing, silently. */

@@ -77,7 +77,7 @@ public final class LogsFeature implements Feature {
 
   @Override
   public List<ApiRoutes> routes(ProxyManager proxies) {
-    return List.of(new LogRoutes(vertx, new LogStore(database), faultStrategies));
+    return List.of(new LogRoutes(vertx, proxies, new LogStore(database), faultStrategies));
   }
 
   @Override

@@ -3,9 +3,13 @@ package dev.faultline.metrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -17,9 +21,13 @@ final class Metrics {
 
   /** The scope of all proxies together, in snapshots. */
   static final String ALL = "*";
+  /** In a proxy's saved scope: its owner, so that a restart still publishes it to them. */
+  private static final String OWNER = "owner";
 
   private final Scope all = new Scope();
   private final Map<String, Scope> proxies = new TreeMap<>();
+  /** Each proxy's owner, as its entries said: what is published on the owner's own address. */
+  private final Map<String, String> owners = new HashMap<>();
 
   /** One scope's windows and totals. */
   static final class Scope {
@@ -38,18 +46,38 @@ final class Metrics {
     }
 
     JsonObject summary(long now) {
-      JsonObject summary = new JsonObject();
-      windows.forEach((window, slots) -> summary.put(window.label(),
-          slots.sum(now).summary(window.label(), window.seconds())));
-      return summary;
+      return Metrics.summary(List.of(this), now);
     }
   }
 
+  /** Every window of the scopes together. */
+  private static JsonObject summary(Collection<Scope> scopes, long now) {
+    JsonObject summary = new JsonObject();
+    for (Window window : Window.values()) {
+      summary.put(window.label(), sum(scopes, window, now).summary(window.label(), window.seconds()));
+    }
+    return summary;
+  }
+
+  private static Aggregate sum(Collection<Scope> scopes, Window window, long now) {
+    Aggregate total = new Aggregate();
+    scopes.forEach(scope -> total.merge(scope.windows.get(window).sum(now)));
+    return total;
+  }
+
   void record(JsonObject entry, long now) {
+    record(entry, null, now);
+  }
+
+  /** @param owner the owner of the entry's proxy, {@code null} when unknown */
+  void record(JsonObject entry, String owner, long now) {
     Sample sample = Sample.of(entry);
     all.add(sample, now);
     if (sample.proxyId() != null) {
       proxies.computeIfAbsent(sample.proxyId(), id -> new Scope()).add(sample, now);
+      if (owner != null) {
+        owners.put(sample.proxyId(), owner);
+      }
     }
   }
 
@@ -58,6 +86,13 @@ final class Metrics {
     Scope scope = proxyId == null ? all : proxies.get(proxyId);
     Aggregate sum = scope == null ? new Aggregate() : scope.windows.get(window).sum(now);
     return sum.summary(window.label(), window.seconds()).put("proxy_id", proxyId).put("ts", iso(now));
+  }
+
+  /** One window of these proxies together (one person's); zeros for those never seen. */
+  JsonObject snapshotOf(Collection<String> proxyIds, Window window, long now) {
+    List<Scope> scopes = proxyIds.stream().map(proxies::get).filter(Objects::nonNull).toList();
+    return sum(scopes, window, now).summary(window.label(), window.seconds()).put("proxy_id", null)
+        .put("ts", iso(now));
   }
 
   /**
@@ -74,6 +109,28 @@ final class Metrics {
     return new JsonObject().put("ts", iso(now)).put("overall", all.summary(now)).put("proxies", perProxy);
   }
 
+  /**
+   * What goes out every second on each owner's own address: like {@link #published}, over that
+   * owner's proxies active in the last hour only. Owners with none are left out.
+   */
+  Map<String, JsonObject> publishedByOwner(long now) {
+    Map<String, Map<String, Scope>> byOwner = new TreeMap<>();
+    proxies.forEach((id, scope) -> {
+      String owner = owners.get(id);
+      if (owner != null && scope.windows.get(Window.ONE_HOUR).active(now)) {
+        byOwner.computeIfAbsent(owner, o -> new TreeMap<>()).put(id, scope);
+      }
+    });
+    Map<String, JsonObject> published = new LinkedHashMap<>();
+    byOwner.forEach((owner, scopes) -> {
+      JsonObject perProxy = new JsonObject();
+      scopes.forEach((id, scope) -> perProxy.put(id, scope.summary(now)));
+      published.put(owner, new JsonObject().put("ts", iso(now)).put("overall", summary(scopes.values(), now))
+          .put("proxies", perProxy));
+    });
+    return published;
+  }
+
   /** Totals since start by proxy id, for Prometheus. */
   Map<String, Aggregate> totals() {
     Map<String, Aggregate> totals = new LinkedHashMap<>();
@@ -87,7 +144,7 @@ final class Metrics {
     saved.put(ALL, save(all, now));
     proxies.forEach((id, scope) -> {
       if (scope.windows.get(Window.ONE_HOUR).active(now)) {
-        saved.put(id, save(scope, now));
+        saved.put(id, save(scope, now).put(OWNER, owners.get(id)));
       }
     });
     return saved;
@@ -95,6 +152,9 @@ final class Metrics {
 
   /** Puts a scope's saved slots back; those that have left their window since are skipped. */
   void restore(String scopeId, JsonObject saved, long now) {
+    if (!ALL.equals(scopeId) && saved.getValue(OWNER) instanceof String owner) {
+      owners.put(scopeId, owner);
+    }
     Scope scope = ALL.equals(scopeId) ? all : proxies.computeIfAbsent(scopeId, id -> new Scope());
     scope.windows.forEach((window, slots) -> {
       if (saved.getValue(window.label()) instanceof JsonArray array) {

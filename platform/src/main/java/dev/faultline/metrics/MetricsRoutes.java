@@ -1,8 +1,12 @@
 package dev.faultline.metrics;
 
+import dev.faultline.access.Caller;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.Responses;
+import dev.faultline.proxy.control.ProxyManager;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -10,7 +14,9 @@ import java.util.Set;
 
 /**
  * {@code GET /api/metrics?proxy=&window=1m|15m|1h} (rolling aggregates as JSON) and
- * {@code GET /metrics} (totals in Prometheus' text format, for a scraper).
+ * {@code GET /metrics} (totals in Prometheus' text format, for a scraper). Who is not an admin
+ * sees their own proxies' metrics only: without {@code proxy=}, theirs together; someone else's
+ * {@code proxy=} is answered as a proxy that does not exist.
  */
 final class MetricsRoutes implements ApiRoutes {
 
@@ -18,9 +24,11 @@ final class MetricsRoutes implements ApiRoutes {
   private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Vertx vertx;
+  private final ProxyManager proxies;
 
-  MetricsRoutes(Vertx vertx) {
+  MetricsRoutes(Vertx vertx, ProxyManager proxies) {
     this.vertx = vertx;
+    this.proxies = proxies;
   }
 
   @Override
@@ -46,7 +54,15 @@ final class MetricsRoutes implements ApiRoutes {
       Responses.failure(ctx, new Responses.BadRequest("window", "window: must be 1m, 15m or 1h, got \"" + label + "\""));
       return;
     }
-    Responses.reply(ctx, 200, MetricsVerticle.snapshot(vertx, proxy, window));
+    Responses.reply(ctx, 200, snapshot(Caller.of(ctx), proxy, window));
+  }
+
+  private Future<JsonObject> snapshot(Caller caller, String proxy, Window window) {
+    if (caller.admin()) {
+      return MetricsVerticle.snapshot(vertx, proxy, window);
+    }
+    return proxy != null ? proxies.visible(caller, proxy).compose(v -> MetricsVerticle.snapshot(vertx, proxy, window))
+        : proxies.visibleIds(caller).compose(ids -> MetricsVerticle.snapshot(vertx, ids, window));
   }
 
   private static String first(List<String> values) {

@@ -1,20 +1,25 @@
 package dev.faultline.metrics;
 
+import dev.faultline.access.OwnerAddress;
 import dev.faultline.logs.LogListener;
 import dev.faultline.logs.LogStats;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the rolling metrics from the log entries on {@value LogListener#ADDRESS}, publishes them
- * on {@value #ADDRESS} every second, answers the admin API's questions, and saves its windows
+ * on {@value #ADDRESS} every second (and each owner's proxies' on {@code faultline.metrics.user.<ownerId>},
+ * whose owner the entries' header names), answers the admin API's questions, and saves its windows
  * every few seconds and at stop so that a restart does not zero them.
  */
 public final class MetricsVerticle extends VerticleBase {
@@ -48,6 +53,12 @@ public final class MetricsVerticle extends VerticleBase {
         .put("window", window.label())).map(reply -> reply.body());
   }
 
+  /** One window of these proxies together (a person's own), asked of the running metrics verticle. */
+  public static Future<JsonObject> snapshot(Vertx vertx, Collection<String> proxyIds, Window window) {
+    return vertx.eventBus().<JsonObject>request(SNAPSHOT, new JsonObject().put("proxy_ids", new JsonArray(
+        List.copyOf(proxyIds))).put("window", window.label())).map(reply -> reply.body());
+  }
+
   /** The Prometheus text of the running metrics verticle. */
   public static Future<String> prometheus(Vertx vertx) {
     return vertx.eventBus().<String>request(PROMETHEUS, null).map(reply -> reply.body());
@@ -61,13 +72,11 @@ public final class MetricsVerticle extends VerticleBase {
         .otherwiseEmpty()
         .compose(v -> {
           MessageConsumer<JsonObject> entries = vertx.eventBus().consumer(LogListener.ADDRESS, message ->
-              metrics.record(message.body(), clock.millis()));
-          vertx.eventBus().<JsonObject>localConsumer(SNAPSHOT, message -> message.reply(metrics.snapshot(
-              message.body().getString("proxy_id"), Window.parse(message.body().getString("window")).orElseThrow(),
-              clock.millis())));
+              metrics.record(message.body(), message.headers().get(LogListener.OWNER_HEADER), clock.millis()));
+          vertx.eventBus().<JsonObject>localConsumer(SNAPSHOT, message -> message.reply(snapshot(message.body())));
           vertx.eventBus().localConsumer(PROMETHEUS, message ->
               message.reply(PrometheusText.render(metrics.totals(), logStats)));
-          vertx.setPeriodic(PUBLISH_EVERY_MS, id -> vertx.eventBus().publish(ADDRESS, published()));
+          vertx.setPeriodic(PUBLISH_EVERY_MS, id -> publish());
           vertx.setPeriodic(SAVE_EVERY_MS, id -> save());
           return entries.completion();
         });
@@ -78,8 +87,19 @@ public final class MetricsVerticle extends VerticleBase {
     return save().otherwiseEmpty();
   }
 
-  private JsonObject published() {
-    return metrics.published(clock.millis()).put("logs", logStats.toJson());
+  private JsonObject snapshot(JsonObject question) {
+    Window window = Window.parse(question.getString("window")).orElseThrow();
+    JsonArray ids = question.getJsonArray("proxy_ids");
+    return ids == null ? metrics.snapshot(question.getString("proxy_id"), window, clock.millis())
+        : metrics.snapshotOf(ids.stream().map(String.class::cast).toList(), window, clock.millis());
+  }
+
+  /** Everything to those who see all; each owner's proxies to that owner (the log writer's counts are not theirs). */
+  private void publish() {
+    long now = clock.millis();
+    vertx.eventBus().publish(ADDRESS, metrics.published(now).put("logs", logStats.toJson()));
+    metrics.publishedByOwner(now).forEach((owner, body) ->
+        vertx.eventBus().publish(OwnerAddress.of(ADDRESS, owner), body));
   }
 
   private Future<Void> save() {

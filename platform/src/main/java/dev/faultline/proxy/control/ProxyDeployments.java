@@ -1,5 +1,6 @@
 package dev.faultline.proxy.control;
 
+import dev.faultline.access.OwnerAddress;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugins.PluginHost;
 import dev.faultline.proxy.ProxyDefinition;
@@ -231,14 +232,19 @@ final class ProxyDeployments {
     return error;
   }
 
+  /** To everyone who may see all proxies, and to the owner's own subscribers. */
   private void publish(ProxyDefinition proxy, String status, String error) {
-    vertx.eventBus().publish(ProxyManager.STATUS_ADDRESS, new JsonObject()
+    JsonObject change = new JsonObject()
         .put("proxy_id", proxy.id())
         .put("name", proxy.name())
         .put("port", proxy.port())
         .put("status", status)
         .put("error", error)
-        .put("ts", Instant.now().toString()));
+        .put("ts", Instant.now().toString());
+    vertx.eventBus().publish(ProxyManager.STATUS_ADDRESS, change);
+    if (proxy.owner() != null) {
+      vertx.eventBus().publish(OwnerAddress.of(ProxyManager.STATUS_ADDRESS, proxy.owner()), change);
+    }
   }
 
   private static <T> Future<T> bounded(Future<T> step, long seconds) {
