@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Faultline as its own operating-system process, started the way {@code java -jar} starts it
@@ -100,6 +103,45 @@ public final class FaultlineProcess implements AutoCloseable {
     }
   }
 
+  /** A JSON {@code POST} as nobody: no {@code Authorization}, as a person not signed in sends it. */
+  public HttpResponse<String> postAnonymously(String path, String json) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /**
+   * Waits until what the process printed (all of it, since it started) matches {@code pattern}
+   * {@code count} times, and returns the last match; fails after {@code seconds}.
+   */
+  public MatchResult awaitOutput(Pattern pattern, int count, long seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      Matcher matcher = pattern.matcher(fullOutput());
+      int found = 0;
+      MatchResult last = null;
+      while (matcher.find()) {
+        found++;
+        last = matcher.toMatchResult();
+      }
+      if (found >= count) {
+        return last;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the output did not show " + pattern + " " + count + " time(s) within " + seconds
+            + " s:\n" + output());
+      }
+      sleep(100);
+    }
+  }
+
   /** {@code kill -9}: no shutdown hook, no flush. */
   public void kill() {
     process.destroyForcibly();
@@ -127,9 +169,14 @@ public final class FaultlineProcess implements AutoCloseable {
 
   /** What the process printed so far: for failure messages. */
   public String output() {
+    String text = fullOutput();
+    return text.length() > 4000 ? "…" + text.substring(text.length() - 4000) : text;
+  }
+
+  /** Everything the process printed so far (standard output and error). */
+  public String fullOutput() {
     try {
-      String text = java.nio.file.Files.readString(output);
-      return text.length() > 4000 ? "…" + text.substring(text.length() - 4000) : text;
+      return java.nio.file.Files.readString(output);
     } catch (IOException e) {
       return "(no output: " + e + ")";
     }
