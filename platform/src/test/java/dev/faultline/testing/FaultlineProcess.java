@@ -39,7 +39,8 @@ public final class FaultlineProcess implements AutoCloseable {
 
   /**
    * Starts Faultline on {@code dataDir} with the real plugin jars, a demo proxy on a free port,
-   * and {@code env} on top; returns once {@code /healthz} answers 200 (fails after 60 s).
+   * and {@code env} on top; returns once {@code /healthz} answers 200, the first admin's token is
+   * accepted and the demo proxy (when on) exists (fails after 60 s).
    */
   public static FaultlineProcess start(Path dataDir, Map<String, String> env) {
     int adminPort = FaultlineHarness.freePort();
@@ -63,28 +64,31 @@ public final class FaultlineProcess implements AutoCloseable {
     builder.environment().putAll(env);
     try {
       FaultlineProcess started = new FaultlineProcess(builder.start(), output, adminPort, demoPort);
-      started.awaitHealthy();
+      String demo = builder.environment().get("FAULTLINE_DEMO_PORT");
+      started.awaitHealthy("off".equalsIgnoreCase(demo) || "false".equalsIgnoreCase(demo));
       return started;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private void awaitHealthy() {
+  private void awaitHealthy(boolean demoOff) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       if (!process.isAlive()) {
         throw new AssertionError("Faultline exited with " + process.exitValue() + " before /healthz answered:\n" + output());
       }
       try {
-        if (get("/healthz").statusCode() == 200) {
+        // The admin API answers before the first admin and the demo proxy are made: wait for them too.
+        if (get("/healthz").statusCode() == 200 && get("/api/auth/me").statusCode() == 200
+            && (demoOff || get("/api/proxies").body().contains("\"demo\""))) {
           return;
         }
       } catch (UncheckedIOException notYet) {
         // still starting
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("/healthz did not answer 200 within 60 s:\n" + output());
+        throw new AssertionError("/healthz, the admin token or the demo proxy not ready within 60 s:\n" + output());
       }
       sleep(200);
     }
