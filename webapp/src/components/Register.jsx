@@ -10,20 +10,31 @@ export function Register() {
   const config = usePoll(authApi.config, 0, []);
   const [form, setForm] = useState({ email: '', password: '' });
   const [sentTo, setSentTo] = useState(null);
+  // The account was made but its verification mail could not be sent (the mail server failed).
+  const [mailFailed, setMailFailed] = useState(false);
   const { busy, error, run } = useAction();
   const set = (name) => (e) => setForm({ ...form, [name]: e.target.value });
 
   const submit = async (e) => {
     e.preventDefault();
     const email = form.email.trim();
-    if (await run(() => authApi.register(email, form.password))) setSentTo(email);
+    const answer = await run(() => authApi.register(email, form.password));
+    if (answer) {
+      setSentTo(email);
+      setMailFailed(answer.verification === 'failed');
+    }
   };
 
   const closed = config.data && config.data.registration === false;
   return (
     <AuthLayout title="Create an account" testId="register">
       <div className="space-y-4">
-        {sentTo ? (
+        {sentTo && mailFailed ? (
+          <p role="alert" data-testid="register-mail-failed" className="rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-800 ring-1 ring-amber-200">
+            Account created for <strong>{sentTo}</strong>, but the verification mail could not be sent. Sign in
+            and send the link again from the banner.
+          </p>
+        ) : sentTo ? (
           <Notice testId="register-sent">
             Account created. A link to verify <strong>{sentTo}</strong> is on its way; open it, then sign in.
             (A Faultline without a mail server writes the link to its log.)

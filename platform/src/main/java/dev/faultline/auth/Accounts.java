@@ -54,14 +54,22 @@ final class Accounts {
     });
   }
 
-  /** A new, unverified account; the verification mail goes out (or to the log). */
-  Future<User> register(String email, String password, String baseUrl) {
+  /** A new account, and whether its verification mail went out. */
+  record Registered(User user, boolean mailed) {
+  }
+
+  /**
+   * A new, unverified account; the verification mail goes out (or to the log). A mail server that
+   * fails does not undo the account: it exists, and its owner can sign in and ask for a new mail.
+   */
+  Future<Registered> register(String email, String password, String baseUrl) {
     String address = checkEmail(email);
     checkPassword(password, address);
     return passwords.hash(password)
         .compose(hash -> users.insert(address, hash, false, false))
-        .compose(user -> sendVerification(user, baseUrl).map(user))
-        .onSuccess(user -> audit.record(asCaller(user), "account.register", "user", user.id(), null));
+        .onSuccess(user -> audit.record(asCaller(user), "account.register", "user", user.id(), null))
+        .compose(user -> sendVerification(user, baseUrl).map(new Registered(user, true))
+            .otherwise(new Registered(user, false)));
   }
 
   /** A verified admin, made from the setup link or configuration; no mail. */
@@ -78,9 +86,10 @@ final class Accounts {
         "Open this link to verify " + user.email() + " (it works once, for " + VERIFY_TTL.toHours() + " hours):\n\n"
             + baseUrl + "/verify?token=" + secret + "\n\nUntil then you can sign in, but not create proxies."))
         .recover(e -> {
+          // The server's own words go to the log only: they name hosts and addresses of the inside.
           LOG.warn("The verification mail to {} could not be sent: {}", user.email(), e.getMessage());
-          return Future.failedFuture(AuthException.unavailable("the verification mail could not be sent ("
-              + e.getMessage() + "); the account exists: sign in and ask for a new mail"));
+          return Future.failedFuture(AuthException.unavailable("the verification mail could not be sent (the mail "
+              + "server failed; its reason is in Faultline's log); try again later"));
         });
   }
 
@@ -123,9 +132,15 @@ final class Accounts {
         .compose(user -> sessions.open(user.orElseThrow()));
   }
 
-  /** Mails a reset link when the account exists; says nothing either way. */
+  /**
+   * Mails a reset link when the account exists; says nothing either way. The answer does not wait
+   * for the mail: its time would tell which addresses have an account.
+   */
   Future<Void> requestReset(String email, String baseUrl) {
-    return users.byEmail(email == null ? "" : email).compose(found -> {
+    if (email == null || email.isBlank()) {
+      throw AuthException.invalid("email", "email: required: the address of the account");
+    }
+    users.byEmail(email).compose(found -> {
       if (found.isEmpty() || found.get().disabled()) {
         return Future.succeededFuture();
       }
@@ -135,26 +150,27 @@ final class Accounts {
           "Someone (you, we hope) asked to reset the password of " + user.email() + ". Open this link to choose a new "
               + "one (it works once, for " + RESET_TTL.toMinutes() + " minutes):\n\n" + baseUrl + "/reset?token=" + secret
               + "\n\nIf it was not you, ignore this mail: your password stays as it is."));
-    }).recover(e -> {
-      LOG.warn("A password reset mail could not be sent: {}", e.getMessage());
-      return Future.succeededFuture();
-    });
+    }).onFailure(e -> LOG.warn("A password reset mail could not be sent: {}", e.getMessage()));
+    return Future.succeededFuture();
   }
 
   /** Sets a new password from a reset link; every session ends. The link's account counts as verified: the mail reached it. */
   Future<Void> reset(String secret, String password) {
-    return links.use(OneTimeLinks.Purpose.RESET, secret).compose(userId -> {
-      if (userId.isEmpty()) {
-        return Future.failedFuture(AuthException.invalid("token", "token: this reset link is unknown, used or expired;"
-            + " ask for a new one"));
-      }
-      return users.byId(userId.get()).compose(user -> {
-        checkPassword(password, user.map(User::email).orElse(null));
-        return passwords.hash(password);
-      }).compose(hash -> users.setPassword(userId.get(), hash))
-          .compose(v -> users.setVerified(userId.get()))
-          .compose(v -> sessions.closeAll(userId.get()));
-    });
+    // The new password is checked before the link is used: a refused one leaves the link working.
+    return links.owner(OneTimeLinks.Purpose.RESET, secret)
+        .compose(owner -> owner.isEmpty() ? Future.failedFuture(unknownReset()) : users.byId(owner.get()))
+        .compose(user -> {
+          checkPassword(password, user.map(User::email).orElse(null));
+          return links.use(OneTimeLinks.Purpose.RESET, secret);
+        })
+        .compose(userId -> userId.isEmpty() ? Future.failedFuture(unknownReset())
+            : passwords.hash(password).compose(hash -> users.setPassword(userId.get(), hash))
+                .compose(v -> users.setVerified(userId.get()))
+                .compose(v -> sessions.closeAll(userId.get())));
+  }
+
+  private static AuthException unknownReset() {
+    return AuthException.invalid("token", "token: this reset link is unknown, used or expired; ask for a new one");
   }
 
   static Caller asCaller(User user) {

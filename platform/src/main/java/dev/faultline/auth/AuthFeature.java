@@ -54,9 +54,14 @@ public final class AuthFeature implements Feature {
     this.links = new OneTimeLinks(database);
     this.audit = new AuditTrail(database);
     this.sessions = new Sessions(vertx, database, settings.sessionSeconds());
-    this.accounts = new Accounts(users, new Passwords(vertx), sessions, links, new LogMailer(), audit);
+    this.accounts = new Accounts(users, new Passwords(vertx), sessions, links, mailer(vertx, settings), audit);
     this.oauth = new OAuthRoutes(vertx, new OAuthStates(database), new SocialSignIn(users, new Identities(database),
         sessions, audit, settings.registration()), sessions, settings);
+  }
+
+  /** The configured SMTP server, else the log (the embedded default: no mail server needed). */
+  private static Mailer mailer(Vertx vertx, AuthSettings settings) {
+    return settings.smtp() != null ? new SmtpMailer(vertx, settings.smtp()) : new LogMailer();
   }
 
   /** Reads (or makes) the session signing key, on a worker: it is a file. */

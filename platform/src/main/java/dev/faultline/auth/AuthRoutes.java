@@ -51,7 +51,7 @@ final class AuthRoutes implements ApiRoutes {
         throw AuthException.forbidden("registration is closed on this Faultline (auth.registration)");
       }
       return accounts.register(Bodies.text(body, "email"), Bodies.text(body, "password"), baseUrl(ctx))
-          .map(user -> new JsonObject().put("user", user.toJson()).put("verification", "sent"));
+          .map(AuthRoutes::registered);
     }));
     router.post("/api/auth/login").handler(this::login);
     router.post("/api/auth/logout").handler(this::logout);
@@ -71,6 +71,17 @@ final class AuthRoutes implements ApiRoutes {
             : accounts.sendVerification(user.get(), baseUrl(ctx)))));
     router.post("/api/auth/password").handler(ctx -> signingIn(ctx, 200, body -> accounts.changePassword(
         Caller.of(ctx), Bodies.text(body, "current_password"), Bodies.text(body, "new_password"))));
+  }
+
+  /**
+   * 201 whether or not the mail went out: the account exists either way, and a client that read a
+   * failure as "not registered" would only meet a 409 when it tried again.
+   */
+  private static JsonObject registered(Accounts.Registered registered) {
+    JsonObject answer = new JsonObject().put("user", registered.user().toJson());
+    return registered.mailed() ? answer.put("verification", "sent") : answer.put("verification", "failed")
+        .put("message", "the account exists, but the verification mail could not be sent (the mail server failed); "
+            + "sign in and ask for a new one (POST /api/auth/verify/resend)");
   }
 
   private void login(RoutingContext ctx) {

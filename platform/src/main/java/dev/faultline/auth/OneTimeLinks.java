@@ -47,6 +47,18 @@ final class OneTimeLinks {
             : Optional.of(Optional.ofNullable(rows.iterator().next().getString("user_id")).orElse("")));
   }
 
+  /** Whose an unused, unexpired link for {@code purpose} is (without using it); empty when there is none. */
+  Future<Optional<String>> owner(Purpose purpose, String secret) {
+    if (secret == null || secret.isBlank()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery("SELECT user_id FROM one_time_links WHERE token_hash = ? AND purpose = ? "
+            + "AND used_at IS NULL AND expires_at > ?")
+        .execute(Tuple.of(Secrets.sha256(secret), name(purpose), Instant.now().getEpochSecond()))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(Optional.ofNullable(rows.iterator().next().getString("user_id")).orElse("")));
+  }
+
   /** Whether an unused, unexpired link for {@code purpose} exists (without using it). */
   Future<Boolean> valid(Purpose purpose, String secret) {
     return pool.preparedQuery("SELECT 1 FROM one_time_links WHERE token_hash = ? AND purpose = ? AND used_at IS NULL "

@@ -110,7 +110,7 @@ public final class ConfigLoader {
     boolean metricsOpen = parse("auth.metrics_open", "FAULTLINE_METRICS_OPEN",
         text(s, "auth.metrics_open", "FAULTLINE_METRICS_OPEN"), ConfigLoader::bool);
     return new AuthSettings(publicUrl, hours * 3600, optional(s, "auth.session_secret", "FAULTLINE_SESSION_SECRET"),
-        email, password, token, registration, metricsOpen, null, oauth(s));
+        email, password, token, registration, metricsOpen, smtp(s), oauth(s));
   }
 
   /**
@@ -191,6 +191,47 @@ public final class ConfigLoader {
     }
     return new AuthSettings.OAuthProvider(id, name, kind, field.apply("client_id"), field.apply("client_secret"),
         issuer);
+  }
+
+  /** The SMTP server for the account mails; {@code null} (mails go to the log) when no host is set. */
+  private AuthSettings.Smtp smtp(Map<String, Object> s) {
+    String host = optional(s, "auth.smtp.host", "FAULTLINE_SMTP_HOST");
+    if (host == null) {
+      return null;
+    }
+    int port = port(s, "auth.smtp.port", "FAULTLINE_SMTP_PORT", false);
+    String from = optional(s, "auth.smtp.from", "FAULTLINE_SMTP_FROM");
+    if (from == null) {
+      throw new ConfigException("auth.smtp.from (FAULTLINE_SMTP_FROM): required when auth.smtp.host is set: the "
+          + "address the mails come from, e.g. faultline@example.com");
+    }
+    parse("auth.smtp.from", "FAULTLINE_SMTP_FROM", from, ConfigLoader::mailAddress);
+    String username = optional(s, "auth.smtp.username", "FAULTLINE_SMTP_USERNAME");
+    String password = optional(s, "auth.smtp.password", "FAULTLINE_SMTP_PASSWORD");
+    if (password != null && username == null) {
+      throw new ConfigException("auth.smtp.password (FAULTLINE_SMTP_PASSWORD): needs auth.smtp.username "
+          + "(FAULTLINE_SMTP_USERNAME) too");
+    }
+    String starttls = parse("auth.smtp.starttls", "FAULTLINE_SMTP_STARTTLS",
+        text(s, "auth.smtp.starttls", "FAULTLINE_SMTP_STARTTLS"), ConfigLoader::starttls);
+    boolean ssl = parse("auth.smtp.ssl", "FAULTLINE_SMTP_SSL", text(s, "auth.smtp.ssl", "FAULTLINE_SMTP_SSL"),
+        ConfigLoader::bool);
+    return new AuthSettings.Smtp(host, port, username, password, from, starttls, ssl);
+  }
+
+  private static String mailAddress(String raw) {
+    if (!raw.matches("[^@\\s<>]+@[^@\\s<>]+|[^<>]*<[^@\\s<>]+@[^@\\s<>]+>")) {
+      throw new IllegalArgumentException("an email address, e.g. faultline@example.com or Faultline <faultline@example.com>");
+    }
+    return raw;
+  }
+
+  private static String starttls(String raw) {
+    String value = raw.toLowerCase(Locale.ROOT);
+    if (!List.of("required", "optional", "disabled").contains(value)) {
+      throw new IllegalArgumentException("required, optional or disabled");
+    }
+    return value;
   }
 
   /** A text setting that may be left empty; {@code null} when it is. */

@@ -271,6 +271,70 @@ class ConfigLoaderTest {
     assertMentions(e, "proxies.defaults", "FAULTLINE_PROXY_DEFAULTS", value);
   }
 
+  @Test
+  void withNoSmtpHostMailsGoToTheLog() {
+    assertNull(load(Map.of()).auth().smtp());
+    assertNull(load(Map.of("FAULTLINE_SMTP_FROM", "faultline@example.com")).auth().smtp(), "a From alone sends nothing");
+  }
+
+  @Test
+  void smtpComesFromTheFileAndEachVariableWins() throws IOException {
+    Path file = write(dist.resolve("user.yaml"), """
+        auth:
+          smtp:
+            host: mail.example.com
+            from: Faultline <faultline@example.com>
+            username: faultline
+            password: from-the-file
+        """);
+    AuthSettings.Smtp fromFile = load(Map.of("FAULTLINE_CONFIG", file.toString())).auth().smtp();
+    assertEquals(new AuthSettings.Smtp("mail.example.com", 587, "faultline", "from-the-file",
+        "Faultline <faultline@example.com>", "optional", false), fromFile);
+    AuthSettings.Smtp fromVariables = load(Map.of("FAULTLINE_CONFIG", file.toString(),
+        "FAULTLINE_SMTP_HOST", "smtp.example.org", "FAULTLINE_SMTP_PORT", "465", "FAULTLINE_SMTP_USERNAME", "ci",
+        "FAULTLINE_SMTP_PASSWORD", "from-the-env", "FAULTLINE_SMTP_FROM", "ci@example.org",
+        "FAULTLINE_SMTP_STARTTLS", "DISABLED", "FAULTLINE_SMTP_SSL", "true")).auth().smtp();
+    assertEquals(new AuthSettings.Smtp("smtp.example.org", 465, "ci", "from-the-env", "ci@example.org", "disabled",
+        true), fromVariables);
+  }
+
+  @Test
+  void anSmtpHostWithoutAFromAddressIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_SMTP_HOST", "mail.example.com")));
+    assertMentions(e, "auth.smtp.from", "FAULTLINE_SMTP_FROM", "required", "auth.smtp.host");
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      FAULTLINE_SMTP_PORT     | 70000        | auth.smtp.port     | 65535
+      FAULTLINE_SMTP_PORT     | 0            | auth.smtp.port     | 65535
+      FAULTLINE_SMTP_PORT     | smtp         | auth.smtp.port     | not a number
+      FAULTLINE_SMTP_STARTTLS | maybe        | auth.smtp.starttls | required, optional or disabled
+      FAULTLINE_SMTP_SSL      | yes          | auth.smtp.ssl      | true or false
+      FAULTLINE_SMTP_FROM     | faultline    | auth.smtp.from     | an email address
+      FAULTLINE_SMTP_FROM     | a@b@c        | auth.smtp.from     | an email address
+      """)
+  void aBadSmtpValueIsRefusedByName(String name, String value, String key, String why) {
+    Map<String, String> env = new HashMap<>(Map.of("FAULTLINE_SMTP_HOST", "mail.example.com",
+        "FAULTLINE_SMTP_FROM", "faultline@example.com"));
+    env.put(name, value);
+    ConfigException e = assertThrows(ConfigException.class, () -> load(env));
+    assertMentions(e, key, name, "'" + value + "'", why);
+  }
+
+  @Test
+  void theSmtpPasswordIsNeverPrinted() {
+    String canary = "smtp-canary-password-4711";
+    FaultlineConfig config = load(Map.of("FAULTLINE_SMTP_HOST", "mail.example.com", "FAULTLINE_SMTP_FROM",
+        "faultline@example.com", "FAULTLINE_SMTP_USERNAME", "faultline", "FAULTLINE_SMTP_PASSWORD", canary));
+    assertEquals(canary, config.auth().smtp().password());
+    assertFalse(config.toString().contains(canary), config.toString());
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_SMTP_HOST", "mail.example.com",
+        "FAULTLINE_SMTP_FROM", "faultline@example.com", "FAULTLINE_SMTP_PASSWORD", canary)));
+    assertMentions(e, "auth.smtp.password", "auth.smtp.username");
+    assertFalse(e.getMessage().contains(canary), e.getMessage());
+  }
+
   private FaultlineConfig load(Map<String, String> env) {
     return new ConfigLoader(new HashMap<>(env), dist).load();
   }

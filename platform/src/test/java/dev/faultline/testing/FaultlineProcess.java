@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Faultline as its own operating-system process, started the way {@code java -jar} starts it
@@ -36,7 +39,8 @@ public final class FaultlineProcess implements AutoCloseable {
 
   /**
    * Starts Faultline on {@code dataDir} with the real plugin jars, a demo proxy on a free port,
-   * and {@code env} on top; returns once {@code /healthz} answers 200 (fails after 60 s).
+   * and {@code env} on top; returns once {@code /healthz} answers 200, the first admin's token is
+   * accepted and the demo proxy (when on) exists (fails after 60 s).
    */
   public static FaultlineProcess start(Path dataDir, Map<String, String> env) {
     int adminPort = FaultlineHarness.freePort();
@@ -60,28 +64,31 @@ public final class FaultlineProcess implements AutoCloseable {
     builder.environment().putAll(env);
     try {
       FaultlineProcess started = new FaultlineProcess(builder.start(), output, adminPort, demoPort);
-      started.awaitHealthy();
+      String demo = builder.environment().get("FAULTLINE_DEMO_PORT");
+      started.awaitHealthy("off".equalsIgnoreCase(demo) || "false".equalsIgnoreCase(demo));
       return started;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private void awaitHealthy() {
+  private void awaitHealthy(boolean demoOff) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       if (!process.isAlive()) {
         throw new AssertionError("Faultline exited with " + process.exitValue() + " before /healthz answered:\n" + output());
       }
       try {
-        if (get("/healthz").statusCode() == 200) {
+        // The admin API answers before the first admin and the demo proxy are made: wait for them too.
+        if (get("/healthz").statusCode() == 200 && get("/api/auth/me").statusCode() == 200
+            && (demoOff || get("/api/proxies").body().contains("\"demo\""))) {
           return;
         }
       } catch (UncheckedIOException notYet) {
         // still starting
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("/healthz did not answer 200 within 60 s:\n" + output());
+        throw new AssertionError("/healthz, the admin token or the demo proxy not ready within 60 s:\n" + output());
       }
       sleep(200);
     }
@@ -97,6 +104,45 @@ public final class FaultlineProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** A JSON {@code POST} as nobody: no {@code Authorization}, as a person not signed in sends it. */
+  public HttpResponse<String> postAnonymously(String path, String json) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /**
+   * Waits until what the process printed (all of it, since it started) matches {@code pattern}
+   * {@code count} times, and returns the last match; fails after {@code seconds}.
+   */
+  public MatchResult awaitOutput(Pattern pattern, int count, long seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      Matcher matcher = pattern.matcher(fullOutput());
+      int found = 0;
+      MatchResult last = null;
+      while (matcher.find()) {
+        found++;
+        last = matcher.toMatchResult();
+      }
+      if (found >= count) {
+        return last;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the output did not show " + pattern + " " + count + " time(s) within " + seconds
+            + " s:\n" + output());
+      }
+      sleep(100);
     }
   }
 
@@ -127,9 +173,14 @@ public final class FaultlineProcess implements AutoCloseable {
 
   /** What the process printed so far: for failure messages. */
   public String output() {
+    String text = fullOutput();
+    return text.length() > 4000 ? "…" + text.substring(text.length() - 4000) : text;
+  }
+
+  /** Everything the process printed so far (standard output and error). */
+  public String fullOutput() {
     try {
-      String text = java.nio.file.Files.readString(output);
-      return text.length() > 4000 ? "…" + text.substring(text.length() - 4000) : text;
+      return java.nio.file.Files.readString(output);
     } catch (IOException e) {
       return "(no output: " + e + ")";
     }
