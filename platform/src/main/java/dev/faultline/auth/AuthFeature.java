@@ -64,13 +64,17 @@ public final class AuthFeature implements Feature {
     return settings.smtp() != null ? new SmtpMailer(vertx, settings.smtp()) : new LogMailer();
   }
 
-  /** Reads (or makes) the session signing key, on a worker: it is a file. */
+  /**
+   * Reads (or makes) the session signing key, on a worker: it is a file. Then the first admin from
+   * the configuration, or a setup link, before the admin API answers anything.
+   */
   @Override
   public Future<Void> start(Deployer deployer) {
-    return vertx.executeBlocking(() -> SigningKey.load(settings.sessionSecret(), dataDir)).map(key -> {
-      sessions.signWith(key);
-      return null;
-    });
+    return vertx.executeBlocking(() -> SigningKey.load(settings.sessionSecret(), dataDir))
+        .compose(key -> {
+          sessions.signWith(key);
+          return firstRun.prepare();
+        });
   }
 
   @Override
@@ -96,11 +100,11 @@ public final class AuthFeature implements Feature {
   }
 
   /**
-   * Once the admin API listens: the configured first admin, or the setup link printed for a new
-   * user; proxies without an owner go to the first admin.
+   * Once the admin API listens: prints the setup link for a new user, when there is no account
+   * yet (the first admin was made, or the link, when the feature started).
    */
-  public Future<Void> firstRun(String adminUrl) {
-    return firstRun.start(settings.publicUrl() != null ? settings.publicUrl() : adminUrl);
+  public void announceSetup(String adminUrl) {
+    firstRun.announce(settings.publicUrl() != null ? settings.publicUrl() : adminUrl);
   }
 
   /** The first admin's id, owner of the demo proxy; empty before there is one. */

@@ -5,7 +5,6 @@ import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -50,7 +49,7 @@ final class AuthRoutes implements ApiRoutes {
       if (!settings.registration()) {
         throw AuthException.forbidden("registration is closed on this Faultline (auth.registration)");
       }
-      return accounts.register(Bodies.text(body, "email"), Bodies.text(body, "password"), baseUrl(ctx))
+      return accounts.register(Bodies.text(body, "email"), Bodies.text(body, "password"), Browser.baseUrl(settings, ctx))
           .map(AuthRoutes::registered);
     }));
     router.post("/api/auth/login").handler(this::login);
@@ -58,7 +57,7 @@ final class AuthRoutes implements ApiRoutes {
     router.post("/api/auth/verify").handler(ctx -> Bodies.answer(ctx, 200, body ->
         accounts.verify(Bodies.text(body, "token")).map(user -> new JsonObject().put("user", user.toJson()))));
     router.post("/api/auth/reset").handler(ctx -> Bodies.answer(ctx, 202, body ->
-        accounts.requestReset(Bodies.text(body, "email"), baseUrl(ctx))));
+        accounts.requestReset(Bodies.text(body, "email"), Browser.baseUrl(settings, ctx))));
     router.post("/api/auth/reset/confirm").handler(ctx -> Bodies.answer(ctx, 204, body ->
         accounts.reset(Bodies.text(body, "token"), Bodies.text(body, "password"))));
     // Signed in (the gate runs first for these):
@@ -68,7 +67,7 @@ final class AuthRoutes implements ApiRoutes {
     router.post("/api/auth/verify/resend").handler(ctx -> Bodies.answer(ctx, 202, body ->
         accounts.users().byId(Caller.of(ctx).userId()).compose(user -> user.get().verified()
             ? Future.failedFuture(AuthException.conflict(null, "this email is already verified"))
-            : accounts.sendVerification(user.get(), baseUrl(ctx)))));
+            : accounts.sendVerification(user.get(), Browser.baseUrl(settings, ctx)))));
     router.post("/api/auth/password").handler(ctx -> signingIn(ctx, 200, body -> accounts.changePassword(
         Caller.of(ctx), Bodies.text(body, "current_password"), Bodies.text(body, "new_password"))));
   }
@@ -107,7 +106,7 @@ final class AuthRoutes implements ApiRoutes {
     Future<Void> closed = token == null || token.startsWith(ApiTokens.PREFIX) ? Future.succeededFuture()
         : sessions.close(token);
     closed.onComplete(v -> {
-      ctx.response().addCookie(sessionCookie("").setMaxAge(0));
+      ctx.response().addCookie(Browser.sessionCookie(settings, "").setMaxAge(0));
       ctx.response().setStatusCode(204).end();
     });
   }
@@ -115,23 +114,11 @@ final class AuthRoutes implements ApiRoutes {
   /** Answers a sign-in: the token in the body and in the dashboard's cookie. */
   private void signingIn(RoutingContext ctx, int status, java.util.function.Function<JsonObject, Future<Sessions.Issued>> action) {
     Bodies.answer(ctx, status, body -> action.apply(body).map(issued -> {
-      ctx.response().addCookie(sessionCookie(issued.token()).setMaxAge(sessions.ttlSeconds()));
+      ctx.response().addCookie(Browser.sessionCookie(settings, issued.token()).setMaxAge(sessions.ttlSeconds()));
       return issued.toJson();
     }));
   }
 
-  private Cookie sessionCookie(String value) {
-    return Cookie.cookie(SignInGate.COOKIE, value).setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/")
-        .setSecure(settings.publicUrl() != null && settings.publicUrl().startsWith("https:"));
-  }
-
-  /** Where links in mails point: the configured public address, else the one this request came to. */
-  private String baseUrl(RoutingContext ctx) {
-    if (settings.publicUrl() != null) {
-      return settings.publicUrl();
-    }
-    return ctx.request().scheme() + "://" + ctx.request().authority().toString();
-  }
 
   private static void reply(RoutingContext ctx, int status, Object value, Throwable failure) {
     if (failure != null) {

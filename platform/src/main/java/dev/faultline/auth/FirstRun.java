@@ -24,6 +24,8 @@ final class FirstRun {
   private final ApiTokens tokens;
   private final AuthSettings settings;
   private final Function<String, Future<?>> adopt;
+  /** The setup link made at start, printed once the admin API's address is known. */
+  private volatile String pendingSetup;
 
   /** @param adopt gives the proxies without an owner to the account named */
   FirstRun(Accounts accounts, OneTimeLinks links, ApiTokens tokens, AuthSettings settings,
@@ -39,8 +41,11 @@ final class FirstRun {
     return accounts.users().count().map(n -> n == 0);
   }
 
-  /** At start, once the admin port is known: the configured admin, or the setup link, or nothing to do. */
-  Future<Void> start(String baseUrl) {
+  /**
+   * At start, before the admin API listens (so that the configured admin's token works from its
+   * first answer): the configured admin, or a new setup link, or nothing to do.
+   */
+  Future<Void> prepare() {
     return needed().compose(none -> {
       if (!none) {
         return firstAdmin().compose(admin -> admin.isEmpty() ? Future.succeededFuture() : adopt.apply(admin.get()))
@@ -56,9 +61,17 @@ final class FirstRun {
       }
       return links.expireAll(OneTimeLinks.Purpose.SETUP)
           .compose(v -> links.create(OneTimeLinks.Purpose.SETUP, null, SETUP_TTL))
-          .onSuccess(secret -> announce(baseUrl + "/setup?token=" + secret))
+          .onSuccess(secret -> pendingSetup = secret)
           .mapEmpty();
     });
+  }
+
+  /** Once the admin API listens at {@code baseUrl}: the setup link, when {@link #prepare} made one. */
+  void announce(String baseUrl) {
+    if (pendingSetup != null) {
+      announceLink(baseUrl + "/setup?token=" + pendingSetup);
+      pendingSetup = null;
+    }
   }
 
   /** Creates the first admin from the setup link; the link works once. */
@@ -76,7 +89,7 @@ final class FirstRun {
     return accounts.users().firstAdmin().map(found -> found.map(User::id));
   }
 
-  private static void announce(String link) {
+  private static void announceLink(String link) {
     // On the console itself, as well as in the log: this is what a new user looks for.
     String banner = "\n    No account exists yet. To create the first admin, open:\n\n        " + link
         + "\n\n    (or start with FAULTLINE_ADMIN_EMAIL and FAULTLINE_ADMIN_PASSWORD set)\n";

@@ -56,7 +56,7 @@ final class OAuthRoutes implements ApiRoutes {
       return;
     }
     String id = provider.settings().id();
-    String redirectUri = baseUrl(ctx) + PATH + id + "/callback";
+    String redirectUri = Browser.baseUrl(settings, ctx) + PATH + id + "/callback";
     states.begin(id, redirectUri)
         .compose(started -> provider.authorizeUrl(new SocialProvider.Attempt(started.state(), started.codeChallenge(),
                 null, started.nonce(), redirectUri))
@@ -101,7 +101,7 @@ final class OAuthRoutes implements ApiRoutes {
                   redirectUri.get())))
           .compose(identity -> signIn.signIn(named, identity))
           .onSuccess(issued -> {
-            ctx.response().addCookie(sessionCookie(issued.token()).setMaxAge(sessions.ttlSeconds()));
+            ctx.response().addCookie(Browser.sessionCookie(settings, issued.token()).setMaxAge(sessions.ttlSeconds()));
             redirect(ctx, dashboard(ctx) + "/");
           })
           .onFailure(e -> failed(ctx, provider, e));
@@ -132,24 +132,9 @@ final class OAuthRoutes implements ApiRoutes {
   /** The browser's value: {@code Lax}, so the provider's top-level redirect back brings it along. */
   private Cookie browserCookie(String value) {
     return Cookie.cookie(BROWSER_COOKIE, value).setHttpOnly(true).setSameSite(CookieSameSite.LAX).setPath(PATH)
-        .setSecure(secure());
+        .setSecure(Browser.secure(settings));
   }
 
-  /** The dashboard's session cookie, exactly as a password sign-in sets it (see AuthRoutes). */
-  private Cookie sessionCookie(String value) {
-    return Cookie.cookie(SignInGate.COOKIE, value).setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/")
-        .setSecure(secure());
-  }
-
-  private boolean secure() {
-    return settings.publicUrl() != null && settings.publicUrl().startsWith("https:");
-  }
-
-  /** Where the provider sends the browser back: the configured public address, else the one this request came to. */
-  private String baseUrl(RoutingContext ctx) {
-    return settings.publicUrl() != null ? settings.publicUrl()
-        : ctx.request().scheme() + "://" + ctx.request().authority().toString();
-  }
 
   /** The dashboard's pages: beside these routes (relative, unless a public address is configured). */
   private String dashboard(RoutingContext ctx) {

@@ -176,11 +176,11 @@ public final class Faultline {
     }
   }
 
-  /** The first admin (or the setup link), then the proxies that were running, then the demo (the first admin's). */
+  /** The setup link (when no account exists), then the proxies that were running, then the demo (the first admin's). */
   private Future<Void> restoreProxies() {
     proxies.adminPort(adminPort);
-    return auth.firstRun("http://localhost:" + adminPort)
-        .compose(v -> proxies.restore())
+    auth.announceSetup("http://localhost:" + adminPort);
+    return proxies.restore()
         .compose(v -> config.demoPort() == null ? Future.succeededFuture()
             : auth.firstAdmin().compose(owner -> proxies.ensureDemo(config.demoPort(), owner.orElse(null))));
   }

@@ -65,30 +65,35 @@ public final class FaultlineProcess implements AutoCloseable {
     try {
       FaultlineProcess started = new FaultlineProcess(builder.start(), output, adminPort, demoPort);
       String demo = builder.environment().get("FAULTLINE_DEMO_PORT");
-      started.awaitHealthy("off".equalsIgnoreCase(demo) || "false".equalsIgnoreCase(demo));
+      boolean admin = !builder.environment().getOrDefault("FAULTLINE_ADMIN_TOKEN", "").isBlank();
+      started.awaitHealthy(admin, "off".equalsIgnoreCase(demo) || "false".equalsIgnoreCase(demo));
       return started;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private void awaitHealthy(boolean demoOff) {
+  /**
+   * Until {@code /healthz} answers and what is made just after the admin API listens is there: the
+   * demo proxy (seen with the configured admin's token) or, with no admin configured, the setup link.
+   */
+  private void awaitHealthy(boolean admin, boolean demoOff) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       if (!process.isAlive()) {
         throw new AssertionError("Faultline exited with " + process.exitValue() + " before /healthz answered:\n" + output());
       }
       try {
-        // The admin API answers before the first admin and the demo proxy are made: wait for them too.
-        if (get("/healthz").statusCode() == 200 && get("/api/auth/me").statusCode() == 200
-            && (demoOff || get("/api/proxies").body().contains("\"demo\""))) {
+        if (get("/healthz").statusCode() == 200 && (admin
+            ? demoOff || get("/api/proxies").body().contains("\"demo\"")
+            : output().contains("/setup?token="))) {
           return;
         }
       } catch (UncheckedIOException notYet) {
         // still starting
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("/healthz, the admin token or the demo proxy not ready within 60 s:\n" + output());
+        throw new AssertionError("/healthz, the demo proxy or the setup link not ready within 60 s:\n" + output());
       }
       sleep(200);
     }
