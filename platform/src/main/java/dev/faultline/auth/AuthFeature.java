@@ -55,6 +55,11 @@ public final class AuthFeature implements Feature {
     this.accounts = new Accounts(users, new Passwords(vertx), sessions, links, new LogMailer(), audit);
   }
 
+  /** Whether account {@code userId} is an enabled admin now (whose proxies may reach private networks). */
+  public Future<Boolean> isAdmin(String userId) {
+    return users.byId(userId).map(user -> user.map(u -> u.admin() && !u.disabled()).orElse(false));
+  }
+
   /** Reads (or makes) the session signing key, on a worker: it is a file. */
   @Override
   public Future<Void> start(Deployer deployer) {
