@@ -64,6 +64,11 @@ public final class AuthFeature implements Feature {
     return settings.smtp() != null ? new SmtpMailer(vertx, settings.smtp()) : new LogMailer();
   }
 
+  /** Whether account {@code userId} is an enabled admin now (whose proxies may reach private networks). */
+  public Future<Boolean> isAdmin(String userId) {
+    return users.byId(userId).map(user -> user.map(u -> u.admin() && !u.disabled()).orElse(false));
+  }
+
   /**
    * Reads (or makes) the session signing key, on a worker: it is a file. Then the first admin from
    * the configuration, or a setup link, before the admin API answers anything.

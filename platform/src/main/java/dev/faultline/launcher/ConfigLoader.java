@@ -3,6 +3,7 @@ package dev.faultline.launcher;
 import dev.faultline.api.AllowedHosts;
 import dev.faultline.auth.AuthSettings;
 import dev.faultline.ipfilter.IpRule;
+import dev.faultline.proxy.upstream.UpstreamPolicy.PrivateUpstreams;
 import dev.faultline.server.ConnectionTimeouts;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -84,7 +85,8 @@ public final class ConfigLoader {
       instances = Runtime.getRuntime().availableProcessors();
     }
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
-        monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s), auth(s));
+        monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s), auth(s),
+        privateUpstreams(s));
   }
 
   private AuthSettings auth(Map<String, Object> s) {
@@ -305,6 +307,11 @@ public final class ConfigLoader {
   }
 
   /** A YAML list or, from the variable, a comma-separated list; each rule is checked. */
+  private PrivateUpstreams privateUpstreams(Map<String, Object> settings) {
+    return parse("proxies.private_upstreams", "FAULTLINE_PRIVATE_UPSTREAMS",
+        text(settings, "proxies.private_upstreams", "FAULTLINE_PRIVATE_UPSTREAMS"), PrivateUpstreams::parse);
+  }
+
   private List<String> trustedProxies(Map<String, Object> settings) {
     return list(settings, "proxies.trusted_proxies", "FAULTLINE_TRUSTED_PROXIES", IpRule::parse);
   }

@@ -21,6 +21,7 @@ import dev.faultline.proxy.control.ProxyStore;
 import dev.faultline.proxy.request.ExchangeListener;
 import dev.faultline.proxy.request.InterceptorFactory;
 import dev.faultline.proxy.request.ProxyRuntime;
+import dev.faultline.proxy.upstream.UpstreamPolicy;
 import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,7 +95,8 @@ public final class Faultline {
               steps.addAll(each(features, Feature::responseSteps));
               ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(),
                   each(features, Feature::acceptChecks), steps,
-                  ExchangeListener.all(each(features, f -> f.listener().stream().toList())), config.timeouts());
+                  ExchangeListener.all(each(features, f -> f.listener().stream().toList())), config.timeouts(),
+                  new UpstreamPolicy(vertx, config.privateUpstreams(), auth::isAdmin, UpstreamPolicy.Resolver.SYSTEM));
               ProxyManager proxies = new ProxyManager(vertx, proxySettings(config), new ProxyStore(database, blocks),
                   plugins, blocks, runtime);
 

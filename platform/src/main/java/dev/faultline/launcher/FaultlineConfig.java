@@ -1,6 +1,7 @@
 package dev.faultline.launcher;
 
 import dev.faultline.auth.AuthSettings;
+import dev.faultline.proxy.upstream.UpstreamPolicy.PrivateUpstreams;
 import dev.faultline.server.ConnectionTimeouts;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.List;
  *                       does (loopback names, its bound address); any other {@code Host} is refused
  * @param timeouts       how long the admin API and the proxies wait for callers, and the shutdown grace
  * @param auth           accounts: sessions, the first admin, mail, social sign-in
+ * @param privateUpstreams whose proxies may forward to loopback and private networks (admins' always)
  */
 public record FaultlineConfig(
     String host,
@@ -37,9 +39,11 @@ public record FaultlineConfig(
     JsonObject proxyDefaults,
     List<String> adminAllowedHosts,
     ConnectionTimeouts timeouts,
-    AuthSettings auth) {
+    AuthSettings auth,
+    PrivateUpstreams privateUpstreams) {
 
   public FaultlineConfig {
+    privateUpstreams = privateUpstreams == null ? PrivateUpstreams.ADMINS : privateUpstreams;
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     adminAllowedHosts = adminAllowedHosts == null ? List.of() : List.copyOf(adminAllowedHosts);
     timeouts = timeouts == null ? ConnectionTimeouts.defaults() : timeouts;
@@ -52,19 +56,28 @@ public record FaultlineConfig(
     return proxyDefaults.copy();
   }
 
+  /** The settings with private upstreams for admins only (the default). */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
+                         List<String> trustedProxies, JsonObject proxyDefaults, List<String> adminAllowedHosts,
+                         ConnectionTimeouts timeouts, AuthSettings auth) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, null);
+  }
+
   /** The settings with the default connection timeouts. */
   public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
                          int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
                          List<String> trustedProxies, JsonObject proxyDefaults) {
     this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, List.of(), null, null);
+        monitoring, trustedProxies, proxyDefaults, List.of(), null, null, null);
   }
 
   /** The settings without trusted proxies. */
   public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
                          int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring) {
     this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, List.of(), null, List.of(), null, null);
+        monitoring, List.of(), null, List.of(), null, null, null);
   }
 
   /** The settings as they were before monitoring had any, with monitoring at its defaults. */
@@ -120,57 +133,62 @@ public record FaultlineConfig(
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
+        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth);
+        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth);
+        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withAdminAllowedHosts(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams);
   }
 
   public FaultlineConfig withTimeouts(ConnectionTimeouts value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams);
   }
 
   public FaultlineConfig withAuth(AuthSettings value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams);
+  }
+
+  public FaultlineConfig withPrivateUpstreams(PrivateUpstreams value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value);
   }
 
   public Path databaseFile() {

@@ -5,12 +5,14 @@ import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.ProxyBlocks;
 import dev.faultline.proxy.ProxyDefinition;
 import dev.faultline.proxy.ProxyException;
+import dev.faultline.proxy.upstream.UpstreamPolicy;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -114,6 +116,10 @@ final class ProxyInput {
     }
     try {
       URI uri = new URI(s);
+      Optional<String> refused = UpstreamPolicy.alwaysRefused(uri);
+      if (refused.isPresent()) {
+        throw ProxyException.invalid("upstream", refused.get() + "; got " + quote(s));
+      }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
       if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null) {
         return s;

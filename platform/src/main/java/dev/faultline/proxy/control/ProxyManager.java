@@ -7,6 +7,7 @@ import dev.faultline.proxy.ProxyBlocks;
 import dev.faultline.proxy.ProxyDefinition;
 import dev.faultline.proxy.ProxyException;
 import dev.faultline.proxy.request.ProxyRuntime;
+import dev.faultline.proxy.upstream.UpstreamPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,6 +46,7 @@ public final class ProxyManager {
   private final ProxyDeployments deployments;
   private final PortAllocator ports;
   private final ProxyView view;
+  private final UpstreamPolicy upstreams;
   private volatile int adminPort;
   private Future<?> queue = Future.succeededFuture();
   private volatile boolean closing;
@@ -70,6 +72,7 @@ public final class ProxyManager {
     this.deployments = new ProxyDeployments(vertx, settings, plugins, runtime);
     this.ports = new PortAllocator(vertx, settings, () -> adminPort);
     this.view = new ProxyView(settings.host(), plugins);
+    this.upstreams = runtime.upstreams();
     this.adminPort = settings.adminPort();
   }
 
@@ -134,7 +137,8 @@ public final class ProxyManager {
   public Future<JsonObject> create(JsonObject body, String owner) {
     return serialized(() -> {
       ProxyDefinition proxy = input.create(body, owner);
-      return checkAgainstOthers(proxy)
+      return checkUpstream(body, proxy)
+          .compose(v -> checkAgainstOthers(proxy))
           .compose(others -> proxy.port() == 0 ? ports.place(proxy, others, this::claim)
               : deployments.transition(null, proxy).map(proxy))
           .compose(created -> store.insert(created)
@@ -150,7 +154,8 @@ public final class ProxyManager {
         changed = changed.withPort(current.port());
       }
       ProxyDefinition next = changed;
-      return checkAgainstOthers(next)
+      return checkUpstream(patch, next)
+          .compose(v -> checkAgainstOthers(next))
           .compose(others -> deployments.transition(current, next))
           .compose(v -> store.update(next)
               .recover(e -> deployments.transition(next, current).transform(x -> Future.failedFuture(e))))
@@ -244,6 +249,15 @@ public final class ProxyManager {
   private Future<ProxyDefinition> find(String id) {
     return store.find(id).compose(found -> found.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(ProxyException.notFound(id))));
+  }
+
+  /**
+   * Where a new or changed upstream points, for the proxy's owner (an admin's may reach private
+   * networks). Only when the request sets it: a fault or cache change is not refused for an
+   * upstream saved earlier, which is checked again on every connection anyway.
+   */
+  private Future<Void> checkUpstream(JsonObject body, ProxyDefinition proxy) {
+    return body.containsKey("upstream") ? upstreams.check(proxy.upstream(), proxy.owner()) : Future.succeededFuture();
   }
 
   /** Refuses a provider nobody loaded, a name or port another proxy has, or the admin port. */

@@ -3,6 +3,7 @@ package dev.faultline.proxy.request;
 import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.plugin.api.ProviderSession;
+import dev.faultline.plugin.api.UpstreamRefusedException;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -45,7 +46,16 @@ final class Pipeline {
     exchange.upstreamStarted();
     return session.forward(exchange.request(), exchange.abandoned())
         .onSuccess(response -> exchange.upstreamAnswered())
-        .recover(error -> Future.failedFuture(error instanceof ProxyError ? error : new ProxyError(
-            ApiError.badGateway("Upstream unreachable or broken before it answered: " + error.getMessage()))));
+        .recover(error -> Future.failedFuture(passedOn(error)));
+  }
+
+  private static ProxyError passedOn(Throwable error) {
+    if (error instanceof ProxyError known) {
+      return known;
+    }
+    if (error instanceof UpstreamRefusedException refused) {
+      return new ProxyError(refused.error());
+    }
+    return new ProxyError(ApiError.badGateway("Upstream unreachable or broken before it answered: " + error.getMessage()));
   }
 }

@@ -117,7 +117,8 @@ public final class ProxyVerticle extends VerticleBase {
 
   private Route open(ProxyDefinition proxy, Provider provider) {
     String upstream = proxy.upstream() != null ? proxy.upstream() : provider.defaultUpstream().orElse(null);
-    ProviderSession session = provider.open(new SessionContext(vertx, proxy.id(), upstream, proxy.options()));
+    ProviderSession session = provider.open(new SessionContext(vertx, proxy.id(), upstream, proxy.options(),
+        runtime.upstreams().guard(proxy.id(), proxy.owner())));
     List<AcceptCheck> checks = new ArrayList<>();
     List<Interceptor> steps = new ArrayList<>();
     try {

@@ -20,4 +20,13 @@ public interface ProviderContext {
 
   /** The proxy's provider-specific {@code options} object; empty when it has none. */
   JsonObject options();
+
+  /**
+   * Resolves and checks the upstream's address before each connection (see {@link UpstreamGuard});
+   * a provider that connects to {@link #upstream()} goes through it. The host gives every proxy
+   * its own; this default, for contexts that predate it, checks nothing.
+   */
+  default UpstreamGuard guard() {
+    return UpstreamGuard.unchecked();
+  }
 }

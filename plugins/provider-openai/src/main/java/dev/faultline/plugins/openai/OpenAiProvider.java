@@ -31,7 +31,8 @@ public class OpenAiProvider implements Provider {
 
   @Override
   public ProviderSession open(ProviderContext context) {
-    return new OpenAiSession(context.vertx(), Upstream.parse(context.upstream()), OpenAiOptions.from(context.options()));
+    return new OpenAiSession(context.vertx(), Upstream.parse(context.upstream()), OpenAiOptions.from(context.options()),
+        context.guard());
   }
 
   /** {@code user} only labels the caller for OpenAI's abuse monitoring; it never changes the answer. */

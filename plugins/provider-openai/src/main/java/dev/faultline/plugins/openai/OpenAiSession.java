@@ -4,6 +4,7 @@ import dev.faultline.plugin.api.Headers;
 import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.plugin.api.ProviderSession;
 import dev.faultline.plugin.api.ProxyRequest;
+import dev.faultline.plugin.api.UpstreamGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,7 +17,13 @@ import io.vertx.core.http.RequestOptions;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** Forwards one proxy's requests to its upstream over a pooled, kept-alive HTTP client. */
+/**
+ * Forwards one proxy's requests to its upstream over a pooled, kept-alive HTTP client. Each
+ * request connects to the address the host's {@link UpstreamGuard} resolved and allowed (a name
+ * that now points elsewhere is refused, not followed), with the name kept for {@code Host}, TLS
+ * SNI and the certificate check. Redirects are relayed to the caller, never followed: a
+ * {@code 302} to a metadata address must not make Faultline send the caller's key there.
+ */
 final class OpenAiSession implements ProviderSession {
 
   /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the client sets itself. */
@@ -27,10 +34,12 @@ final class OpenAiSession implements ProviderSession {
   private final HttpClient client;
   private final Upstream upstream;
   private final OpenAiOptions options;
+  private final UpstreamGuard guard;
 
-  OpenAiSession(Vertx vertx, Upstream upstream, OpenAiOptions options) {
+  OpenAiSession(Vertx vertx, Upstream upstream, OpenAiOptions options, UpstreamGuard guard) {
     this.upstream = upstream;
     this.options = options;
+    this.guard = guard;
     this.client = vertx.createHttpClient(
         new HttpClientOptions()
             .setSsl(upstream.ssl())
@@ -53,6 +62,7 @@ final class OpenAiSession implements ProviderSession {
         .setHost(upstream.host())
         .setPort(upstream.port())
         .setSsl(upstream.ssl())
+        .setFollowRedirects(false)
         .setURI(upstream.resolve(request.uri()))
         .setIdleTimeout(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
     request.headers().forEach((name, value) -> {
@@ -60,11 +70,13 @@ final class OpenAiSession implements ProviderSession {
         requestOptions.addHeader(name, value);
       }
     });
-    return client.request(requestOptions).compose(upstreamRequest -> {
-      // An answer nobody will read (the caller left, the proxy timed out) is not generated on.
-      abandoned.onComplete(v -> upstreamRequest.reset());
-      return upstreamRequest.send(request.body()).map(OpenAiSession::relayable);
-    });
+    return guard.resolve(upstream.host(), upstream.port())
+        .compose(server -> client.request(requestOptions.setServer(server)))
+        .compose(upstreamRequest -> {
+          // An answer nobody will read (the caller left, the proxy timed out) is not generated on.
+          abandoned.onComplete(v -> upstreamRequest.reset());
+          return upstreamRequest.send(request.body()).map(OpenAiSession::relayable);
+        });
   }
 
   /** Paused, as the host asks, so no byte arrives before the host is ready to relay it. */
