@@ -3,7 +3,6 @@ package dev.faultline.metrics;
 import static dev.faultline.FaultlineHarness.await;
 import static dev.faultline.FaultlineHarness.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,9 +116,15 @@ class MetricsSeriesTest {
         assertEquals(0, point.getLong("tokens"));
         assertEquals(0, point.getJsonObject("status_classes").getLong("5xx"));
       } else {
-        assertNotNull(point.getValue("p99_ms"), "step " + i);
-        assertTrue(point.getDouble("p50_ms") <= point.getDouble("p95_ms")
-            && point.getDouble("p95_ms") <= point.getDouble("p99_ms"), point.encode());
+        // Nearest rank over the step's own rows: the sorted latencies' ceil(p% of n)-th.
+        int step = i;
+        List<Double> latencies = entries.stream()
+            .filter(e -> (Instant.parse(e.getString("ts")).toEpochMilli() - from) / 5_000 == step)
+            .map(e -> e.getDouble("latency_ms")).sorted().toList();
+        int n = latencies.size();
+        assertEquals(latencies.get((n * 50 + 99) / 100 - 1), point.getDouble("p50_ms"), "p50 of step " + i);
+        assertEquals(latencies.get((n * 95 + 99) / 100 - 1), point.getDouble("p95_ms"), "p95 of step " + i);
+        assertEquals(latencies.get(n - 1), point.getDouble("p99_ms"), "p99 of step " + i + " (fewer than 100 rows)");
       }
     }
     assertEquals(5 * entries.get(entries.size() - 1).getLong("total_tokens"), sum(series, "tokens"),
