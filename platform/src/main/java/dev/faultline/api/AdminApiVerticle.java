@@ -72,6 +72,7 @@ public final class AdminApiVerticle extends VerticleBase {
     new HealthRoutes(database, health).mount(router);
     ProxyAccess.mount(router, proxies);
     new ProxyRoutes(proxies).mount(router);
+    new PlaygroundRoutes(vertx, proxies, host).mount(router);
     router.get("/api/plugins").handler(ctx -> Responses.json(ctx, 200, plugins.describe()));
     features.forEach(feature -> feature.mount(router));
     Responses.mountErrorHandlers(router);

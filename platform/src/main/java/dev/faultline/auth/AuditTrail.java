@@ -38,6 +38,7 @@ final class AuditTrail {
       Map.entry("DELETE /api/proxies/:id/cache", "cache.clear"),
       Map.entry("DELETE /api/proxies/:id/cache/:key", "cache.delete"),
       Map.entry("POST /api/proxies/:id/cache/import", "cache.import"),
+      Map.entry("POST /api/proxies/:id/playground", "playground.send"),
       Map.entry("POST /api/tokens", "token.create"),
       Map.entry("DELETE /api/tokens/:id", "token.revoke"),
       Map.entry("PATCH /api/users/:id", "user.update"),

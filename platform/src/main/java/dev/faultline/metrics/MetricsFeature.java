@@ -34,7 +34,7 @@ public final class MetricsFeature implements Feature {
 
   @Override
   public List<ApiRoutes> routes(ProxyManager proxies) {
-    return List.of(new MetricsRoutes(vertx, proxies));
+    return List.of(new MetricsRoutes(vertx, proxies), new SeriesRoutes(proxies, new SeriesStore(database)));
   }
 
   @Override

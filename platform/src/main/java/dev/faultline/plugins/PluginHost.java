@@ -112,7 +112,26 @@ public final class PluginHost {
         .put("plugin_api_version", PluginApi.VERSION)
         .put("folder", folder.toAbsolutePath().toString())
         .put("plugins", plugins)
+        .put("providers", providers())
         .put("failed", failures);
+  }
+
+  /** Each loaded provider with its plugin and its described options, for the dashboard's forms. */
+  private JsonArray providers() {
+    JsonArray providers = new JsonArray();
+    for (LoadedPlugin plugin : loaded) {
+      for (String id : plugin.providerIds()) {
+        provider(id).ifPresent(provider -> {
+          JsonArray options = new JsonArray();
+          ParamRules.options(provider).forEach(option -> options.add(ParamRules.toJson(option)));
+          providers.add(new JsonObject().put("id", id).put("plugin", plugin.id())
+              .put("description", provider.description())
+              .put("default_upstream", provider.defaultUpstream().orElse(null))
+              .put("options", options));
+        });
+      }
+    }
+    return providers;
   }
 
   public void stop() {

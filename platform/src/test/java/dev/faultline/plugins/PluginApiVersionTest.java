@@ -51,7 +51,7 @@ class PluginApiVersionTest {
 
       Map<String, JsonObject> loaded = byKey(described, "plugins", "id");
       assertEquals(Set.of("provider-mock", "acme-fits", "acme-any"), loaded.keySet(), described.encodePrettily());
-      assertEquals(">=0.1.0 & <1.0.0", loaded.get("provider-mock").getString("requires"),
+      assertEquals(">=0.2.0 & <1.0.0", loaded.get("provider-mock").getString("requires"),
           "the bundled plugins declare their range");
       assertEquals(">=0.1.0 & <1.0.0", loaded.get("acme-fits").getString("requires"));
       assertEquals("*", loaded.get("acme-any").getString("requires"), "no Plugin-Requires is any version");

@@ -260,11 +260,19 @@ public final class ProxyManager {
     return body.containsKey("upstream") ? upstreams.check(proxy.upstream(), proxy.owner()) : Future.succeededFuture();
   }
 
-  /** Refuses a provider nobody loaded, a name or port another proxy has, or the admin port. */
+  /**
+   * Refuses a provider nobody loaded, options its description rules out, a name or port another
+   * proxy has, or the admin port.
+   */
   private Future<List<ProxyDefinition>> checkAgainstOthers(ProxyDefinition proxy) {
     if (plugins.provider(proxy.provider()).isEmpty()) {
       return Future.failedFuture(ProxyException.invalid("provider", "unknown provider " + Echo.quote(proxy.provider())
           + "; loaded providers: " + String.join(", ", plugins.providerIds()) + " (see GET /api/plugins)"));
+    }
+    try {
+      ProviderOptionCheck.check(plugins.provider(proxy.provider()).orElseThrow(), proxy.options());
+    } catch (ProxyException e) {
+      return Future.failedFuture(e);
     }
     if (proxy.port() != 0 && proxy.port() == adminPort) {
       return Future.failedFuture(ProxyException.conflict("port", proxy.port() + " is the admin API's port"));

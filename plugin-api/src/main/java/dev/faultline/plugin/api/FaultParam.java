@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One parameter of a {@link FaultStrategy}, described well enough for a dashboard to render a
- * form field and for the host to check a value on its own (the host does both).
+ * One parameter of a {@link FaultStrategy} or one option of a {@link Provider} (see
+ * {@link Provider#options()}), described well enough for a dashboard to render a form field and
+ * for the host to check a value on its own (the host does both).
  *
  * <pre>{@code
  * FaultParam.integer("status", "HTTP status to answer with").withDefault(500).withRange(400, 599)
@@ -13,14 +14,14 @@ import java.util.Objects;
  * FaultParam.string("message", "error text; the status's usual text when empty")
  * }</pre>
  *
- * @param name         the key in an entry's {@code params}
+ * @param name         the key in an entry's {@code params}, or in a proxy's {@code options}
  * @param type         the JSON type of the value
  * @param description  one line for people
- * @param defaultValue the value when the entry sets none, or {@code null} for none
+ * @param defaultValue the value when none is set, or {@code null} for none
  * @param min          smallest allowed number (inclusive), or {@code null}
  * @param max          largest allowed number (inclusive), or {@code null}
  * @param choices      the only allowed strings, or empty for any
- * @param required     whether an entry must set it
+ * @param required     whether it must be set
  */
 public record FaultParam(String name, Type type, String description, Object defaultValue, Double min, Double max,
                          List<String> choices, boolean required) {

@@ -1,6 +1,7 @@
 package dev.faultline.plugin.api;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 import org.pf4j.ExtensionPoint;
 
@@ -41,6 +42,27 @@ public interface Provider extends ExtensionPoint {
    */
   default Optional<String> defaultUpstream() {
     return Optional.empty();
+  }
+
+  /**
+   * The proxy {@code options} this provider reads, described as a fault strategy describes its
+   * parameters, so the dashboard renders a form instead of a JSON box and the host refuses a
+   * value of the wrong type, out of range or not among the choices (and a missing required one)
+   * before {@link #open} runs. Names not listed here are left to {@link #open}, which keeps the
+   * last word on every value. Default: none described (the options are checked by {@code open}
+   * alone), as before this method existed.
+   *
+   * <pre>{@code
+   * public List<FaultParam> options() {
+   *   return List.of(FaultParam.integer("max_connections", "pooled upstream connections")
+   *       .withDefault(256).withRange(1, 10_000));
+   * }
+   * }</pre>
+   *
+   * @since 0.2.0
+   */
+  default List<FaultParam> options() {
+    return List.of();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.faultline.plugins.mock;
 
+import dev.faultline.plugin.api.FaultParam;
 import dev.faultline.plugin.api.ProviderOptionException;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
@@ -27,6 +28,18 @@ record MockOptions(double tokensPerSecond, Integer completionTokens, int embeddi
   /** One token per 100 s is slow enough for any timeout test, and keeps due times far from overflow. */
   static final double MIN_PACE = 0.01;
   static final double MAX_PACE = 1_000_000;
+
+  /**
+   * What {@link #from} reads, for the dashboard's form and the host's first check; the pace's gap
+   * between 0 and {@link #MIN_PACE} is checked here only.
+   */
+  static final List<FaultParam> DESCRIBED = List.of(
+      FaultParam.number(TOKENS_PER_SECOND, "generation pace in tokens per second; 0 answers at once")
+          .withDefault(0).withRange(0, MAX_PACE),
+      FaultParam.integer(COMPLETION_TOKENS, "pieces in a complete answer; by default it varies per request")
+          .withRange(1, MAX_COMPLETION_TOKENS),
+      FaultParam.integer(EMBEDDING_DIMENSIONS, "vector size when an embeddings request names no dimensions")
+          .withDefault(DEFAULT_EMBEDDING_DIMENSIONS).withRange(1, MAX_EMBEDDING_DIMENSIONS));
 
   static MockOptions defaults() {
     return new MockOptions(0, null, DEFAULT_EMBEDDING_DIMENSIONS);

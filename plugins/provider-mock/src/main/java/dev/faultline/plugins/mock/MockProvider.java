@@ -1,10 +1,12 @@
 package dev.faultline.plugins.mock;
 
+import dev.faultline.plugin.api.FaultParam;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProviderContext;
 import dev.faultline.plugin.api.ProviderSession;
 import dev.faultline.plugin.api.ProxyRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.pf4j.Extension;
 
 /**
@@ -26,6 +28,11 @@ public class MockProvider implements Provider {
   @Override
   public String description() {
     return "Offline OpenAI emulation: deterministic completions, streams, embeddings and models";
+  }
+
+  @Override
+  public List<FaultParam> options() {
+    return MockOptions.DESCRIBED;
   }
 
   /** @throws dev.faultline.plugin.api.ProviderOptionException when an option is unknown or has a bad value */

@@ -1,10 +1,12 @@
 package dev.faultline.plugins.openai;
 
+import dev.faultline.plugin.api.FaultParam;
 import dev.faultline.plugin.api.ProxyRequest;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProviderContext;
 import dev.faultline.plugin.api.ProviderSession;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 import org.pf4j.Extension;
 
@@ -27,6 +29,11 @@ public class OpenAiProvider implements Provider {
   @Override
   public Optional<String> defaultUpstream() {
     return Optional.of(DEFAULT_UPSTREAM);
+  }
+
+  @Override
+  public List<FaultParam> options() {
+    return OpenAiOptions.DESCRIBED;
   }
 
   @Override
