@@ -1,5 +1,5 @@
 // The few building blocks every screen uses, so the page reads as one design.
-import { useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
+import { cloneElement, isValidElement, useId, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from '../lib/api.ts';
 
 export function Card({ title, actions, children, className = '', testId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string }) {
@@ -90,13 +90,20 @@ export function Unavailable({ what, endpoint }: { what: string; endpoint: string
  * API refusal named (its message is shown once, in the ErrorNote of the form).
  */
 export function Field({ label, help, error, invalid, children }: { label: ReactNode; help?: ReactNode; error?: string | null; invalid?: boolean | null; children: ReactNode }) {
+  // The label names the input alone; the help and our own check describe it (aria-describedby).
+  const id = useId();
+  const described = error ? `${id}-error` : help ? `${id}-help` : undefined;
+  const child = isValidElement<Record<string, unknown>>(children)
+    ? cloneElement(children, { id: (children.props.id as string) || id, 'aria-describedby': described, 'aria-invalid': invalid || error ? true : undefined })
+    : children;
+  const inputId = isValidElement<Record<string, unknown>>(children) ? ((children.props.id as string) || id) : undefined;
   return (
-    <label className="block text-xs">
-      <span className="font-medium text-slate-700 dark:text-slate-200">{label}</span>
-      <div className={`mt-1 rounded-md ${invalid || error ? 'ring-2 ring-rose-400' : ''}`}>{children}</div>
-      {help && !error ? <span className="muted mt-0.5 block">{help}</span> : null}
-      {error ? <span className="mt-0.5 block text-rose-600 dark:text-rose-300">{error}</span> : null}
-    </label>
+    <div className="block text-xs">
+      <label htmlFor={inputId} className="font-medium text-slate-700 dark:text-slate-200">{label}</label>
+      <div className={`mt-1 rounded-md ${invalid || error ? 'ring-2 ring-rose-400' : ''}`}>{child}</div>
+      {help && !error ? <span id={`${id}-help`} className="muted mt-0.5 block">{help}</span> : null}
+      {error ? <span id={`${id}-error`} className="mt-0.5 block text-rose-600 dark:text-rose-300">{error}</span> : null}
+    </div>
   );
 }
 

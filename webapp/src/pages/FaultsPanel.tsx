@@ -133,6 +133,8 @@ function FaultEntryForm({ index, entry, strategies, onChange, onRemove }: {
     onChange(Object.keys(next).length ? { ...rest, schedule: next } : rest);
   };
   const pct = entry.rate === undefined ? 100 : Math.round(entry.rate * 10000) / 100;
+  // As typed while the field has focus (an emptied field stays empty), else the entry's rate.
+  const [rateText, setRateText] = useState<string | null>(null);
   return (
     <fieldset className="rounded-lg border border-slate-200 p-3 dark:border-slate-700" data-testid="fault-entry">
       <legend className="px-1 text-xs font-semibold">Fault {index + 1}: {strategyLabel(entry.strategy)}</legend>
@@ -146,8 +148,12 @@ function FaultEntryForm({ index, entry, strategies, onChange, onRemove }: {
         </Field>
         {isSetting ? <span /> : (
           <Field label="Share of requests (%)">
-            <input className={INPUT} type="number" min="0" max="100" step="any" value={pct} data-testid="fault-rate"
-              onChange={(e) => onChange({ ...entry, rate: e.target.value === '' ? undefined : Number(e.target.value) / 100 })} />
+            <input className={INPUT} type="number" min="0" max="100" step="any" value={rateText ?? String(pct)} data-testid="fault-rate"
+              onBlur={() => setRateText(null)}
+              onChange={(e) => {
+                setRateText(e.target.value);
+                onChange({ ...entry, rate: e.target.value === '' ? undefined : Number(e.target.value) / 100 });
+              }} />
           </Field>
         )}
         <div className="sm:pt-5"><Button variant="danger" onClick={onRemove} aria-label={`Remove fault ${index + 1}`}>Remove</Button></div>

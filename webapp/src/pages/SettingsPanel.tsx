@@ -76,7 +76,6 @@ export function SettingsPanel({ proxy }: { proxy: Proxy }) {
             <textarea className={`${INPUT} h-24 font-mono text-xs`} spellCheck={false} value={form.optionsText} onChange={set('optionsText')} data-testid="options-json" />
           </Field>
         )}
-        {specs && optionsError ? <p className="mt-2 text-xs text-rose-600" role="alert">{optionsError}</p> : null}
       </fieldset>
       <div className="flex gap-2">
         <Button variant="primary" onClick={() => save.mutate(changes)} disabled={save.isPending || !!optionsError || Object.keys(changes).length === 0} data-testid="settings-save">
