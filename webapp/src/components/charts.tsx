@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import type { Annotation, FaultWindow } from '../lib/types.ts';
-import { hms } from '../lib/format.ts';
+import { hms, usd } from '../lib/format.ts';
 import { strategyLabel } from '../lib/faults.ts';
 
 export function Sparkline({ values, label, className = 'h-6 w-full text-indigo-500' }: { values: Array<number | null>; label: string; className?: string }) {
@@ -66,7 +66,11 @@ export function TimeChart({ title, data, lines, windows = [], marks = [], height
       width: Math.max(200, el.clientWidth),
       height,
       series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, scale: l.scale || 'y', fill: l.fill ? `${l.color}22` : undefined, spanGaps: false }))],
-      axes: [axis, ...scales.map((s, i) => ({ ...axis, scale: s, side: i === 0 ? 3 : 1, label: i === 0 ? yLabel : s, size: 50 }))],
+      axes: [axis, ...scales.map((s, i) => ({
+        ...axis, scale: s, side: i === 0 ? 3 : 1, label: i === 0 ? yLabel : s === 'usd' ? 'USD' : s, size: s === 'usd' ? 80 : 50,
+        // Dollars as people read them (never 4e-8), on the cost axis.
+        values: s === 'usd' ? (_u: uPlot, ticks: number[]) => ticks.map((t) => usd(t)) : undefined,
+      }))],
       scales: { x: { time: true } },
       cursor: { drag: { x: true, y: false } },
       plugins: [faultPlugin(overlays)],

@@ -83,6 +83,7 @@ const STRATEGY_LABELS: Record<string, string> = {
 
 const PARAM_LABELS: Record<string, string> = {
   status: 'HTTP status',
+  ms: 'Milliseconds',
   retry_after: 'Retry after (s)',
   requests_per_minute: 'Requests per minute',
   tokens_per_minute: 'Tokens per minute (0 = off)',

@@ -21,6 +21,9 @@ export function Overview() {
   const t = series.data ? totals(series.data) : null;
   const m = metrics.data;
   const missing = series.isError && endpointMissing(series.error);
+  // Without the series endpoint (an older Faultline) the cards read the 1-hour metrics window.
+  const errorRate = t ? t.errorRate : m ? (typeof m.error_rate === 'number' ? m.error_rate : m.error_rate?.total ?? null) : null;
+  const tokens = t ? t.tokens : m && m.tokens ? (m.tokens.in ?? 0) + (m.tokens.out ?? 0) : null;
 
   return (
     <div className="space-y-4" data-testid="overview">
@@ -37,7 +40,7 @@ export function Overview() {
         <Stat label="Requests/s" value={count(t ? t.recentRate : m?.requests_per_second)} sub={t ? `${count(t.requests)} in ${window}` : undefined} testId="card-rps">
           <Sparkline label="requests per second" values={spark(series.data, (p) => p.rate)} />
         </Stat>
-        <Stat label="Error rate" value={percent(t ? t.errorRate : null)} sub={t ? `${count(t.errors)} errors` : undefined} tone={t && t.errorRate && t.errorRate > 0.05 ? 'bad' : undefined} testId="card-errors">
+        <Stat label="Error rate" value={percent(errorRate)} sub={t ? `${count(t.errors)} errors` : 'last hour'} tone={errorRate && errorRate > 0.05 ? 'bad' : undefined} testId="card-errors">
           <Sparkline label="errors" className="h-6 w-full text-rose-500" values={spark(series.data, (p) => (p.requests ? p.errors / p.requests : null))} />
         </Stat>
         <Stat label="Latency p95" value={ms(t ? t.p95 : m?.latency_ms?.p95)} sub={`highest step in ${window}`} testId="card-p95">
@@ -46,10 +49,10 @@ export function Overview() {
         <Stat label="Cache hit rate" value={percent(m?.cache?.hit_rate ?? null)} sub="last hour" testId="card-cache">
           <Sparkline label="cache hits" className="h-6 w-full text-emerald-500" values={spark(series.data, (p) => (p.requests ? p.cache_hits / p.requests : null))} />
         </Stat>
-        <Stat label="Tokens" value={count(t ? t.tokens : null)} sub={`in ${window}`} testId="card-tokens">
+        <Stat label="Tokens" value={count(tokens)} sub={t ? `in ${window}` : 'last hour'} testId="card-tokens">
           <Sparkline label="tokens" values={spark(series.data, (p) => p.tokens)} />
         </Stat>
-        <Stat label="Cost · 24 h" value={usd(day.data ? totals(day.data).cost : null)} sub={m && m.unpriced_requests ? `${m.unpriced_requests} unpriced (last hour)` : 'priced requests'} testId="card-cost">
+        <Stat label={day.data ? 'Cost · 24 h' : 'Cost · last hour'} value={usd(day.data ? totals(day.data).cost : m?.cost_usd ?? null)} sub={m && m.unpriced_requests ? `${m.unpriced_requests} unpriced (last hour)` : 'priced requests'} testId="card-cost">
           <Sparkline label="cost" values={spark(day.data, (p) => p.cost_usd)} />
         </Stat>
         <Stat label="Saved by cache" value={usd(m?.cost_saved_usd ?? null)} sub="last hour" testId="card-saved" />

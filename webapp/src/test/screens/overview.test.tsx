@@ -41,5 +41,9 @@ describe('Overview', () => {
     recordedApi(signedInRoutes({ 'GET /api/metrics/series': { status: 404, body: { error: { status: 404, message: 'no such endpoint: GET /api/metrics/series' } } } }));
     renderAt('/');
     expect(await screen.findByTestId('unavailable')).toHaveTextContent('GET /api/metrics/series');
+    // The cards fall back to the recorded 1-hour metrics window.
+    await waitFor(() => expect(screen.getByTestId('card-tokens')).not.toHaveTextContent('—'));
+    expect(screen.getByTestId('card-cost')).toHaveTextContent('Cost · last hour');
+    expect(screen.getByTestId('card-cost')).not.toHaveTextContent(/e-\d/);
   });
 });
