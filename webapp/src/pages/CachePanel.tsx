@@ -62,7 +62,7 @@ export function CachePanel({ proxy }: { proxy: Proxy }) {
               <span className="muted mr-1">Import for API key (optional)</span>
               <input className="input inline-block w-40" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder="callers without a key" name="import_api_key" />
             </label>
-            <input ref={file} type="file" accept=".ndjson,.jsonl,application/x-ndjson" className="sr-only" id={`cassette-${proxy.id}`} data-testid="cassette-file"
+            <input ref={file} type="file" accept=".ndjson,.jsonl,application/x-ndjson" className="sr-only" aria-label="Cassette file to import" tabIndex={-1} id={`cassette-${proxy.id}`} data-testid="cassette-file"
               onChange={(e) => { const f = e.target.files && e.target.files[0]; if (f) load.mutate(f); e.target.value = ''; }} />
             <Button onClick={() => file.current && file.current.click()} disabled={load.isPending} data-testid="cassette-import">
               {load.isPending ? 'Importing…' : 'Import a cassette…'}

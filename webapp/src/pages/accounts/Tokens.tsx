@@ -6,6 +6,7 @@ import { dateTime } from '../../lib/format.ts';
 import { EXPIRY_CHOICES, expired, tokenRequest } from '../../lib/tokens.ts';
 import { useAction } from '../../hooks.ts';
 import { Button, Card, ConfirmButton, ErrorNote, Field, INPUT } from '../../components/ui.tsx';
+import { useToast } from '../../components/toasts.tsx';
 
 /** API tokens for scripts and CI: create (the secret is shown once), list, revoke. */
 export function Tokens() {
@@ -129,9 +130,13 @@ function TokenTable({ tokens, onChanged }: { tokens: Token[]; onChanged: () => v
 }
 
 function TokenRow({ token, onChanged }: { token: Token; onChanged: () => void }) {
+  const toast = useToast();
   const { busy, error, run } = useAction();
   const revoke = async () => {
-    if (await run(() => tokensApi.revoke(token.id).then(() => true))) onChanged();
+    if (await run(() => tokensApi.revoke(token.id).then(() => true))) {
+      toast.ok(`Token “${token.name}” revoked`);
+      onChanged();
+    }
   };
   return (
     <>

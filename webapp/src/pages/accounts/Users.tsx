@@ -4,6 +4,7 @@ import { usersApi } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
 import { useAction } from '../../hooks.ts';
 import { Button, Card, ErrorNote } from '../../components/ui.tsx';
+import { useToast } from '../../components/toasts.tsx';
 
 /** Admins: every account, made admin or user, disabled or enabled (PATCH /api/users/<id>). */
 export function Users({ me }: { me: Me }) {
@@ -37,8 +38,12 @@ export function Users({ me }: { me: Me }) {
 
 function UserRow({ user, self, onChanged }: { user: User; self: boolean; onChanged: () => void }) {
   const { busy, error, run } = useAction();
+  const toast = useToast();
   const change = (changes: Record<string, unknown>) => async () => {
-    if (await run(() => usersApi.update(user.id, changes))) onChanged();
+    if (await run(() => usersApi.update(user.id, changes))) {
+      toast.ok(`${user.email}: ${changes.role ? `now ${changes.role}` : changes.disabled ? 'disabled' : 'enabled'}`);
+      onChanged();
+    }
   };
   // Your own role and state are left alone here: one click must not lock the last admin out.
   const why = self ? 'your own account' : undefined;

@@ -132,6 +132,7 @@ describe('Account, tokens, users, audit', () => {
     await app.user.click(within(row).getByTestId('token-revoke'));
     await app.user.click(within(row).getByTestId('token-revoke'));
     await waitFor(() => expect(api.sent('DELETE', '/api/tokens/tok_0777f532d0477d5e')).toHaveLength(1));
+    expect(await screen.findByText(/^Token “configured.*” revoked$/)).toBeInTheDocument();
   });
 
   test('users: an admin changes others, never their own account', async () => {
@@ -143,6 +144,7 @@ describe('Account, tokens, users, audit', () => {
     await app.user.click(within(screen.getByTestId('user-row-b@b.test')).getByTestId('user-make-admin'));
     await waitFor(() => expect(api.sent('PATCH', '/api/users/usr_2')).toHaveLength(1));
     expect(JSON.parse(api.sent('PATCH', '/api/users/usr_2')[0].body!)).toEqual({ role: 'admin' });
+    expect(await screen.findByText('b@b.test: now admin')).toBeInTheDocument();
   });
 
   test('audit lists who did what, newest first', async () => {
