@@ -38,7 +38,8 @@ const STEP_POLL: Record<string, number> = { '5m': 5000, '1h': 10_000, '24h': 60_
 export const useSeries = (window: string, proxy?: string | null) => useQuery({
   queryKey: keys.series(window, proxy),
   queryFn: () => metricsApi.series(window, proxy),
-  refetchInterval: STEP_POLL[window] || 10_000,
+  // An older Faultline without the endpoint is not asked again every step.
+  refetchInterval: (query) => (endpointMissing(query.state.error) ? false : STEP_POLL[window] || 10_000),
   placeholderData: (previous) => previous,
 });
 

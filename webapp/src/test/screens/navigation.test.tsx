@@ -33,6 +33,19 @@ describe('navigation', () => {
     expect(screen.queryByTestId('nav-users')).toBeNull();
   });
 
+  test('on a phone the menu button opens and closes the navigation', async () => {
+    recordedApi(signedInRoutes());
+    const app = renderAt('/');
+    const menu = await screen.findByRole('button', { name: 'Menu' });
+    expect(menu).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.getByTestId('top-nav')).toHaveClass('hidden');
+    await app.user.click(menu);
+    expect(menu).toHaveAttribute('aria-expanded', 'true');
+    expect(screen.getByTestId('top-nav')).not.toHaveClass('hidden');
+    await app.user.click(within(screen.getByTestId('top-nav')).getByRole('link', { name: 'Proxies' }));
+    expect(menu).toHaveAttribute('aria-expanded', 'false');
+  });
+
   test('the theme switch turns the page dark and back, and says which it is', async () => {
     recordedApi(signedInRoutes());
     const app = renderAt('/');
