@@ -48,7 +48,8 @@ final class CacheStore {
   /** One page of a proxy's entries as the admin API lists them, newest first, without bodies. */
   Future<JsonArray> list(String proxyId, int limit, int offset) {
     return pool.preparedQuery("SELECT key, model, path, status, events IS NOT NULL AS stream, size, hits, created_at, "
-            + "last_hit_at FROM cache_entries WHERE proxy_id = ? ORDER BY created_at DESC, key LIMIT ? OFFSET ?")
+            + "last_hit_at, CAST(substr(body, 1, " + AnswerPreview.SCANNED_BYTES + ") AS TEXT) AS head "
+            + "FROM cache_entries WHERE proxy_id = ? ORDER BY created_at DESC, key LIMIT ? OFFSET ?")
         .execute(Tuple.of(proxyId, limit, offset))
         .map(rows -> {
           JsonArray entries = new JsonArray();
@@ -60,6 +61,7 @@ final class CacheStore {
                 .put("status", row.getInteger("status"))
                 .put("stream", row.getInteger("stream") != 0)
                 .put("size", row.getLong("size"))
+                .put("preview", AnswerPreview.of(row.getString("head")))
                 .put("hits", row.getLong("hits"))
                 .put("created_at", Instant.ofEpochMilli(row.getLong("created_at")).toString())
                 .put("last_hit_at", row.getLong("last_hit_at") == null ? null

@@ -27,6 +27,8 @@ public enum LogField {
   CACHE_STATUS("cache_status", Kind.TEXT),
   FAULT("fault", Kind.TEXT),
   ERROR_TYPE("error_type", Kind.TEXT),
+  ERROR_MESSAGE("error_message", Kind.TEXT),
+  RETRY_AFTER("retry_after", Kind.TEXT),
   PROMPT_TOKENS("prompt_tokens", Kind.INTEGER),
   COMPLETION_TOKENS("completion_tokens", Kind.INTEGER),
   TOTAL_TOKENS("total_tokens", Kind.INTEGER),

@@ -161,6 +161,8 @@ public final class LogListener implements ExchangeListener {
         .put(LogField.CACHE_STATUS.key(), exchange.cacheStatus())
         .put(LogField.FAULT.key(), exchange.fault())
         .put(LogField.ERROR_TYPE.key(), errorType)
+        .put(LogField.ERROR_MESSAGE.key(), observer != null ? observer.errorMessage(exchange.status()) : null)
+        .put(LogField.RETRY_AFTER.key(), exchange.requestLineRead() ? http.response().headers().get("retry-after") : null)
         .put(LogField.BYTES_IN.key(), exchange.bytesIn())
         .put(LogField.BYTES_OUT.key(), exchange.bytesOut());
     boolean bodies = settings.bodies();

@@ -27,6 +27,9 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
    * of embeddings) goes through a streaming parser instead, which holds only what it reads.
    */
   private static final int JSON_BUFFER_LIMIT = 64 * 1024;
+  /** Provider keys as error messages quote them: a prefix such as sk- and a long run of key characters or stars. */
+  private static final java.util.regex.Pattern KEY_LIKE =
+      java.util.regex.Pattern.compile("\\b(sk|rk|pk|flt)[-_][A-Za-z0-9_*\\-]{6,}");
 
   private final Provider provider;
   private final boolean json;
@@ -110,6 +113,20 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
       return errorType;
     }
     return json && status >= 400 ? errorType(jsonFacts().getValue("error")) : null;
+  }
+
+  /**
+   * {@code error.message} of an error body answered with {@code status}, at most 500 chars, with
+   * anything shaped like an API key masked (OpenAI's 401 quotes part of the key it refused); null
+   * when there is none. A stream's error event is named by its type only.
+   */
+  String errorMessage(int status) {
+    if (!json || status < 400 || !(jsonFacts().getValue("error") instanceof JsonObject error)
+        || !(error.getValue("message") instanceof String message)) {
+      return null;
+    }
+    String masked = KEY_LIKE.matcher(message).replaceAll("[key]");
+    return masked.length() <= 500 ? masked : masked.substring(0, 500) + "…";
   }
 
   /** The top-level members of a JSON body that the log reads; empty when it was not JSON. */

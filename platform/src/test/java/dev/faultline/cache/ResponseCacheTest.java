@@ -217,6 +217,7 @@ class ResponseCacheTest {
     assertEquals(CacheFixture.CHAT, item.getString("path"));
     assertTrue(item.getLong("size") > 0, item.encode());
     assertTrue(item.getString("created_at").endsWith("Z"), item.encode());
+    assertEquals("h\u00e9llo 😀", item.getString("preview"), "the answer's first words, escapes read");
     // Newest first: B.
     String keyOfB = item.getString("key");
 

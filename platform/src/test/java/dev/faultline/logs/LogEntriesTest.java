@@ -224,8 +224,9 @@ class LogEntriesTest {
   @Test
   void anUpstreamErrorIsLoggedWithItsErrorTypeAndNoCost() {
     upstream.when(request()).respond(response().withStatusCode(429).withHeader("content-type", "application/json")
-        .withBody("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,"
-            + "\"code\":\"rate_limit_exceeded\"}}"));
+        .withHeader("retry-after", "7")
+        .withBody("{\"error\":{\"message\":\"Rate limit reached for key sk-proj-abc123***xyz9\",\"type\":\"requests\","
+            + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}"));
     JsonObject proxy = openAiProxy(new JsonObject());
 
     assertEquals(429, post(proxy, "/v1/chat/completions", chat("test-model", false, "hi")).statusCode());
@@ -233,6 +234,8 @@ class LogEntriesTest {
     JsonObject entry = single(awaitEntries(client, faultline, "proxy=" + proxy.getString("id"), 1));
     assertEquals(429, entry.getInteger("status"));
     assertEquals("rate_limit_exceeded", entry.getString("error_type"));
+    assertEquals("Rate limit reached for key [key]", entry.getString("error_message"), "the key fragment is masked");
+    assertEquals("7", entry.getString("retry_after"));
     assertNull(entry.getValue("prompt_tokens"));
     assertNull(entry.getValue("cost_usd"));
     assertEquals("no_usage", entry.getString("cost_source"));
