@@ -1,5 +1,7 @@
 package dev.faultline.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.Responses;
 import dev.faultline.access.Caller;
@@ -12,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,6 +47,8 @@ public final class AuthFeature implements Feature {
   private final Accounts accounts;
   private final OAuthRoutes oauth;
   private FirstRun firstRun;
+  private final Cache<String, Boolean> admins = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1))
+      .maximumSize(10_000).build();
 
   public AuthFeature(Vertx vertx, Database database, AuthSettings settings, Path dataDir) {
     this.vertx = vertx;
@@ -64,9 +69,18 @@ public final class AuthFeature implements Feature {
     return settings.smtp() != null ? new SmtpMailer(vertx, settings.smtp()) : new LogMailer();
   }
 
-  /** Whether account {@code userId} is an enabled admin now (whose proxies may reach private networks). */
+  /**
+   * Whether account {@code userId} is an enabled admin now (whose proxies may reach private
+   * networks). Asked on every request such a proxy forwards, so answered from memory; a change of
+   * role or a disabled account (UserRoutes) is seen at once, anything else within a minute.
+   */
   public Future<Boolean> isAdmin(String userId) {
-    return users.byId(userId).map(user -> user.map(u -> u.admin() && !u.disabled()).orElse(false));
+    Boolean known = admins.getIfPresent(userId);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return users.byId(userId).map(user -> user.map(u -> u.admin() && !u.disabled()).orElse(false))
+        .onSuccess(admin -> admins.put(userId, admin));
   }
 
   /**
@@ -101,7 +115,7 @@ public final class AuthFeature implements Feature {
       }
     };
     return List.of(gates, new AuthRoutes(accounts, firstRun, sessions, limiter, settings), new TokenRoutes(tokens),
-        new UserRoutes(users, sessions), new AuditRoutes(audit), oauth);
+        new UserRoutes(users, sessions, admins::invalidate), new AuditRoutes(audit), oauth);
   }
 
   /**

@@ -27,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -96,7 +97,8 @@ public final class Faultline {
               ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(),
                   each(features, Feature::acceptChecks), steps,
                   ExchangeListener.all(each(features, f -> f.listener().stream().toList())), config.timeouts(),
-                  new UpstreamPolicy(vertx, config.privateUpstreams(), auth::isAdmin, UpstreamPolicy.Resolver.SYSTEM));
+                  new UpstreamPolicy(vertx, config.privateUpstreams(), auth::isAdmin, UpstreamPolicy.Resolver.SYSTEM,
+                      Duration.ofSeconds(5)));
               ProxyManager proxies = new ProxyManager(vertx, proxySettings(config), new ProxyStore(database, blocks),
                   plugins, blocks, runtime);
 

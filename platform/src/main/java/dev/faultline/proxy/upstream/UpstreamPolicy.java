@@ -4,6 +4,8 @@ import dev.faultline.plugin.api.UpstreamGuard;
 import dev.faultline.plugin.api.UpstreamRefusedException;
 import dev.faultline.proxy.Echo;
 import dev.faultline.proxy.ProxyException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -11,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
@@ -64,12 +67,26 @@ public final class UpstreamPolicy {
   private final PrivateUpstreams privateUpstreams;
   private final Admins admins;
   private final Resolver resolver;
+  /**
+   * What each name resolved to, for a few seconds: a request then needs no worker thread for its
+   * lookup (the JVM keeps answers 30 s anyway). The address connected to is still the one checked.
+   */
+  private final Cache<String, List<InetAddress>> resolved;
 
+  /** Looks every name up afresh (for tests that change what a name resolves to). */
   public UpstreamPolicy(Vertx vertx, PrivateUpstreams privateUpstreams, Admins admins, Resolver resolver) {
+    this(vertx, privateUpstreams, admins, resolver, Duration.ZERO);
+  }
+
+  /** @param remember how long a name's addresses are reused before it is looked up again */
+  public UpstreamPolicy(Vertx vertx, PrivateUpstreams privateUpstreams, Admins admins, Resolver resolver,
+                        Duration remember) {
     this.vertx = vertx;
     this.privateUpstreams = privateUpstreams;
     this.admins = admins;
     this.resolver = resolver;
+    this.resolved = Caffeine.newBuilder().expireAfterWrite(remember).maximumSize(remember.isZero() ? 0 : 10_000)
+        .build();
   }
 
   /**
@@ -169,13 +186,17 @@ public final class UpstreamPolicy {
     if (literal.isPresent()) {
       return Future.succeededFuture(List.of(literal.get()));
     }
+    List<InetAddress> known = resolved.getIfPresent(host);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     return vertx.executeBlocking(() -> {
       List<InetAddress> all = resolver.resolve(host);
       if (all.isEmpty()) {
         throw new UnknownHostException(host + ": no address");
       }
       return all;
-    }, false);
+    }, false).onSuccess(all -> resolved.put(host, all));
   }
 
   private static String normalized(String host) {
