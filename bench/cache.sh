@@ -95,7 +95,7 @@ done
 
 # Every measured request to (h) must have been a hit: the proxy counted exactly one miss (the
 # verify step); (b)'s requests count as bypasses.
-curl -s "http://127.0.0.1:$PORT_ADMIN/api/proxies/$PROXY_ID/cache?limit=1" >"$RESULTS/cache-stats.json"
+curl -s -H "$FL_AUTH" "http://127.0.0.1:$PORT_ADMIN/api/proxies/$PROXY_ID/cache?limit=1" >"$RESULTS/cache-stats.json"
 
 # ---------------------------------------------------------------- report
 echo

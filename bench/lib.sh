@@ -156,14 +156,18 @@ snapshot_dist() {
 
 # Starts Faultline from the snapshot (see snapshot_dist) with its admin API on port $1, its data
 # in WORK/data and no demo, and waits until /healthz answers 200 (the JVM takes seconds to start).
-# Sets FL_PID (to check it is still alive after a run) and FL_ADMIN (the admin API's base URL).
+# Sets FL_PID (to check it is still alive after a run), FL_ADMIN (the admin API's base URL) and
+# FL_AUTH (the Authorization header of the bench's admin, made at first start with a fresh token).
 start_faultline() {
   local deadline
   FL_ADMIN="http://127.0.0.1:$1"
+  FL_TOKEN="flt_bench$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  FL_AUTH="Authorization: Bearer $FL_TOKEN"
   mkdir -p "$WORK/data"
   log "starting Faultline (snapshot of $ROOT/dist, admin port $1)"
   # shellcheck disable=SC2086  # JAVA_OPTS holds several flags
   ( cd "$WORK" && FAULTLINE_ADMIN_PORT=$1 FAULTLINE_DATA_DIR="$WORK/data" FAULTLINE_DEMO_PORT=off \
+      FAULTLINE_ADMIN_EMAIL=bench@faultline.local FAULTLINE_ADMIN_PASSWORD="$FL_TOKEN" FAULTLINE_ADMIN_TOKEN="$FL_TOKEN" \
       exec java $JAVA_OPTS -jar dist/faultline.jar ) >"$WORK/faultline.log" 2>&1 &
   FL_PID=$!
   PIDS+=("$FL_PID")
@@ -181,7 +185,7 @@ start_faultline() {
 # (it holds the proxy's id). Fails unless the proxy came up running, i.e. listens already.
 create_proxy() {
   local out
-  out=$(curl -s -X POST "$FL_ADMIN/api/proxies" -H 'Content-Type: application/json' -d "$1")
+  out=$(curl -s -X POST "$FL_ADMIN/api/proxies" -H "$FL_AUTH" -H 'Content-Type: application/json' -d "$1")
   grep -q '"status" *: *"running"' <<<"$out" || die "creating the Faultline proxy failed: $out"
   printf '%s\n' "$out"
 }
