@@ -18,14 +18,22 @@ final class Passwords {
   static final String RULES = "a password needs " + MIN_LENGTH + " to " + MAX_LENGTH
       + " characters and must not be the email address";
 
-  /** OWASP's Argon2id setting: 19 MiB, 2 passes, 1 lane; 32-byte hash. */
-  private static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
-
   /**
-   * Checked against when the email is unknown, so an unknown email costs the same time as a wrong
-   * password and the answer's timing does not tell which accounts exist.
+   * Loaded on first use, which is always on a worker thread: password4j reads its settings file
+   * when it starts, and the decoy is a hash to compute — neither may run on an event loop.
    */
-  private static final String DECOY = Password.hash("no account has this password").with(ARGON2).getResult();
+  private static final class Argon2id {
+
+    /** OWASP's Argon2id setting: 19 MiB, 2 passes, 1 lane; 32-byte hash. */
+    static final Argon2Function FUNCTION = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+
+    /**
+     * Checked against when the email is unknown, so an unknown email costs the same time as a wrong
+     * password and the answer's timing does not tell which accounts exist.
+     */
+    static final String DECOY = Password.hash("no account has this password").addRandomSalt(16).with(FUNCTION)
+        .getResult();
+  }
 
   private final Vertx vertx;
 
@@ -45,13 +53,14 @@ final class Passwords {
   }
 
   Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt(16).with(ARGON2).getResult(), false);
+    return vertx.executeBlocking(() -> Password.hash(password).addRandomSalt(16).with(Argon2id.FUNCTION).getResult(),
+        false);
   }
 
   /** Whether {@code password} matches {@code hash}; with no hash (unknown account, social-only), spends the same time and says no. */
   Future<Boolean> matches(String password, String hash) {
     return vertx.executeBlocking(() -> {
-      boolean ok = Password.check(password, hash == null ? DECOY : hash).with(ARGON2);
+      boolean ok = Password.check(password, hash == null ? Argon2id.DECOY : hash).with(Argon2id.FUNCTION);
       return ok && hash != null;
     }, false);
   }
