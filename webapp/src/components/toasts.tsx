@@ -20,7 +20,7 @@ export function ToastProvider({ children, timeoutMs = 5000 }: { children: ReactN
       {children}
       <div aria-live="polite" role="status" className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2" data-testid="toasts">
         {toasts.map((t) => (
-          <div key={t.id} className={`pointer-events-auto rounded-md px-3 py-2 text-sm shadow-lg ring-1 ${t.tone === 'ok' ? 'bg-emerald-600 text-white ring-emerald-700' : 'bg-rose-600 text-white ring-rose-700'}`}>
+          <div key={t.id} className={`pointer-events-auto rounded-md px-3 py-2 text-sm shadow-lg ring-1 ${t.tone === 'ok' ? 'bg-emerald-700 text-white ring-emerald-800' : 'bg-rose-600 text-white ring-rose-700'}`}>
             {t.text}
           </div>
         ))}

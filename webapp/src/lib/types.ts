@@ -175,5 +175,5 @@ export interface User { id: string; email: string; role: string; verified?: bool
 export interface AuditEntry { id: number | string; ts: number | string; actor_id?: string; actor_email?: string; action: string; target_type?: string; target_id?: string; detail?: unknown }
 export interface AuditPage { entries: AuditEntry[] }
 
-export interface PlaygroundRequest { model: string; messages: Array<{ role: string; content: string }>; stream: boolean }
+export interface PlaygroundRequest { model: string; messages: Array<{ role: string; content: string }>; stream: boolean; api_key?: string }
 export interface PlaygroundAnswer { status: number; headers: Record<string, string>; ttfb_ms: number | null; total_ms: number | null; body: string }

@@ -16,11 +16,14 @@ export function Playground({ proxy }: { proxy: Proxy }) {
   const [system, setSystem] = useState('');
   const [message, setMessage] = useState('Say hello in five words.');
   const [stream, setStream] = useState(false);
+  // A proxy that requires a key answers 401 without one, as it would anyone; kept in this form only.
+  const [apiKey, setApiKey] = useState('');
   const send = useMutation<PlaygroundAnswer, ApiError>({
     mutationFn: () => proxiesApi.playground(proxy.id, {
       model,
       stream,
       messages: [...(system.trim() ? [{ role: 'system', content: system }] : []), { role: 'user', content: message }],
+      ...(apiKey.trim() ? { api_key: apiKey.trim() } : {}),
     }),
   });
   const a = send.data;
@@ -33,6 +36,9 @@ export function Playground({ proxy }: { proxy: Proxy }) {
             <input type="checkbox" className="accent-indigo-600" name="stream" checked={stream} onChange={(e) => setStream(e.target.checked)} />Stream the answer
           </label>
         </div>
+        <Field label="API key (optional)" help="Sent as the caller's key for this request only; needed when the proxy requires one.">
+          <input className={INPUT} type="password" autoComplete="off" name="api_key" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder="sk-…" />
+        </Field>
         <Field label="System message (optional)"><textarea className={`${INPUT} h-14`} name="system" value={system} onChange={(e) => setSystem(e.target.value)} /></Field>
         <Field label="User message"><textarea className={`${INPUT} h-20`} name="message" value={message} onChange={(e) => setMessage(e.target.value)} required /></Field>
         <Button variant="primary" type="submit" disabled={send.isPending || proxy.status !== 'running'} data-testid="playground-send">
@@ -55,7 +61,7 @@ export function Playground({ proxy }: { proxy: Proxy }) {
               {Object.entries(a.headers).map(([k, v]) => <div key={k} className="contents"><dt className="muted">{k}</dt><dd className="break-all">{v}</dd></div>)}
             </dl>
           </details>
-          <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs dark:bg-slate-800" data-testid="playground-body">{pretty(a.body)}</pre>
+          <pre tabIndex={0} aria-label="Answer body" className="max-h-80 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs dark:bg-slate-800" data-testid="playground-body">{pretty(a.body)}</pre>
         </div>
       ) : null}
     </div>

@@ -39,11 +39,11 @@ export function ProxyDetail() {
         <StatusBadge status={proxy.status} testId="detail-status" />
         <span className="muted text-xs">{proxy.provider} · <code>{proxy.url || `port ${proxy.port}`}</code></span>
       </div>
-      <nav aria-label="Proxy sections" className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-700">
+      <nav aria-label="Proxy sections" className="flex gap-1 overflow-x-auto overflow-y-hidden border-b border-slate-200 dark:border-slate-700">
         {TABS.map(([name, label]) => (
           <NavLink key={name} to={proxyPath(proxy.id, name === 'charts' ? null : name)} end data-testid={`tab-${name}`}
             aria-current={tab === name ? 'page' : undefined}
-            className={`focus-ring -mb-px whitespace-nowrap border-b-2 px-3 py-2 text-xs font-medium ${tab === name ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300' : 'border-transparent text-slate-500 hover:text-slate-800 dark:hover:text-slate-200'}`}>
+            className={`focus-ring -mb-px whitespace-nowrap border-b-2 px-3 py-2 text-xs font-medium ${tab === name ? 'border-indigo-600 text-indigo-700 dark:text-indigo-300' : 'border-transparent text-slate-600 hover:text-slate-900 dark:hover:text-slate-200'}`}>
             {label}
           </NavLink>
         ))}

@@ -222,7 +222,7 @@ function Body({ title, text }: { title: string; text?: string | null }) {
   return (
     <details className="mt-2" open>
       <summary className="cursor-pointer font-medium">{title}</summary>
-      <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 dark:bg-slate-800">{shown}</pre>
+      <pre tabIndex={0} aria-label={title} className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 dark:bg-slate-800">{shown}</pre>
     </details>
   );
 }

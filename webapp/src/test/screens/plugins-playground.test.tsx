@@ -27,11 +27,13 @@ describe('Playground', () => {
     await app.user.type(model, 'gpt-4o');
     await app.user.type(within(form).getByLabelText('System message (optional)'), 'Be brief.');
     await app.user.click(within(form).getByLabelText('Stream the answer'));
+    await app.user.type(within(form).getByLabelText('API key (optional)'), 'sk-caller');
     await app.user.click(within(form).getByTestId('playground-send'));
     await waitFor(() => expect(api.sent('POST', `/api/proxies/${id}/playground`)).toHaveLength(1));
     expect(JSON.parse(api.sent('POST', `/api/proxies/${id}/playground`)[0].body!)).toEqual({
       model: 'gpt-4o', stream: true,
       messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello in five words.' }],
+      api_key: 'sk-caller',
     });
     expect(await screen.findByTestId('playground-status')).toHaveTextContent('HTTP 429');
     const answer = screen.getByTestId('playground-answer');

@@ -41,7 +41,9 @@ public final class Screenshots {
   public Path take(UiBrowser browser, String screen) {
     ChromeDriver driver = browser.driver();
     Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
-    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", UiBrowser.WIDTH,
+    // As wide as the window is now (a phone-width screen stays one), as tall as the page.
+    Number width = (Number) driver.executeScript("return window.innerWidth");
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width.intValue(),
         "height", Math.max(600, Math.min(height.intValue(), MAX_HEIGHT)), "deviceScaleFactor", 1, "mobile", false));
     try {
       Path file = folder.resolve(String.format("%02d-%s.png", ++taken, screen.replaceAll("[^A-Za-z0-9._-]", "_")));

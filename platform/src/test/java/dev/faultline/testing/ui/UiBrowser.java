@@ -6,6 +6,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -30,14 +31,17 @@ public final class UiBrowser implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   private final ChromeDriver driver;
+  private final Path downloads;
 
-  private UiBrowser(ChromeDriver driver) {
+  private UiBrowser(ChromeDriver driver, Path downloads) {
     this.driver = driver;
+    this.downloads = downloads;
   }
 
   /**
-   * A new browser with its own profile in {@code profile}. Without Chromium the test is skipped
-   * with a message on a developer's machine, and fails in CI ({@code CI} set).
+   * A new browser with its own profile in {@code profile}, saving downloads without asking into
+   * {@code profile/downloads} (headless Chromium otherwise drops them). Without Chromium the test
+   * is skipped with a message on a developer's machine, and fails in CI ({@code CI} set).
    */
   public static UiBrowser open(Path profile) {
     boolean present = new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
@@ -50,18 +54,36 @@ public final class UiBrowser implements AutoCloseable {
         .usingDriverExecutable(new File(CHROMEDRIVER))
         .usingAnyFreePort()
         .build();
+    Path downloads = profile.resolve("downloads").toAbsolutePath();
     ChromeOptions options = new ChromeOptions()
         .setBinary(CHROMIUM)
         .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
             "--user-data-dir=" + profile.toAbsolutePath());
+    options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+        "download.prompt_for_download", false));
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(WIDTH, 1000));
-    return new UiBrowser(driver);
+    return new UiBrowser(driver, downloads);
   }
 
   public ChromeDriver driver() {
     return driver;
+  }
+
+  /** Where a link's download lands (the folder is made by the first one). */
+  public Path downloads() {
+    return downloads;
+  }
+
+  /** The window at {@code width} x {@code height} CSS pixels, e.g. a phone's 390 x 844. */
+  public void resize(int width, int height) {
+    driver.manage().window().setSize(new Dimension(width, height));
+  }
+
+  /** Back to the laptop width the dashboard is designed for first. */
+  public void laptop() {
+    resize(WIDTH, 1000);
   }
 
   public void go(String url) {
@@ -74,7 +96,12 @@ public final class UiBrowser implements AutoCloseable {
    * page's text.
    */
   public <T> T waitFor(String what, Supplier<T> probe) {
-    Instant deadline = Instant.now().plus(WAIT);
+    return waitFor(what, WAIT, probe);
+  }
+
+  /** {@link #waitFor(String, Supplier)} for up to {@code wait}: what the page polls on a slower beat (charts). */
+  public <T> T waitFor(String what, Duration wait, Supplier<T> probe) {
+    Instant deadline = Instant.now().plus(wait);
     WebDriverException last = null;
     while (Instant.now().isBefore(deadline)) {
       try {
@@ -87,7 +114,7 @@ public final class UiBrowser implements AutoCloseable {
       }
       sleep(100);
     }
-    throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what + "; the page at "
+    throw new AssertionError("waited " + wait.toSeconds() + " s for " + what + "; the page at "
         + driver.getCurrentUrl() + " shows:\n" + driver.findElement(By.tagName("body")).getText(), last);
   }
 
