@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-  private static final String[] FEATURES = {"..auth..", "..cache..", "..callerlimit..", "..faults..", "..ipfilter..", "..logs..",
-      "..metrics.."};
+  /** Faultline's own feature packages (a library's package that happens to be called cache is not one). */
+  private static final String[] FEATURES = {"dev.faultline.auth..", "dev.faultline.cache..", "dev.faultline.callerlimit..",
+      "dev.faultline.faults..", "dev.faultline.ipfilter..", "dev.faultline.logs..", "dev.faultline.metrics.."};
 
   private static JavaClasses platform;
 

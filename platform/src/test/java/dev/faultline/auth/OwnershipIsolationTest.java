@@ -153,6 +153,7 @@ class OwnershipIsolationTest {
     checks.put("GET /api/logs", this::logList);
     checks.put("GET /api/logs/stream", this::logStream);
     checks.put("GET /api/metrics", this::metrics);
+    checks.put("GET /api/metrics/series", this::series);
     checks.put("GET /metrics", () -> expectStatus(call(HttpMethod.GET, "/metrics", bAuthorization, null), 403,
         "B reads Prometheus' /metrics (every proxy)"));
     checks.put("GET /api/audit", this::audit);
@@ -359,6 +360,20 @@ class OwnershipIsolationTest {
     assertEquals(ownProxy.getInteger("requests"), own.getInteger("requests"),
         "B's overall metrics are B's proxy's, A's requests not counted: " + own);
     assertSameAsMissing("/api/metrics?proxy=");
+  }
+
+  private void series() {
+    JsonObject own = ok(call(HttpMethod.GET, "/api/metrics/series?window=1h", bAuthorization, null), 200);
+    JsonObject ownProxy = ok(call(HttpMethod.GET, "/api/metrics/series?window=1h&proxy=" + bProxy, bAuthorization,
+        null), 200);
+    assertTrue(requests(ownProxy) >= B_CALLS, "B's proxy's series has B's requests: " + requests(ownProxy));
+    assertEquals(requests(ownProxy), requests(own), "B's overall series is B's proxy's, A's requests not counted");
+    assertFalse(own.encode().contains(aProxy), "nothing of A's in B's series (annotations, fault windows)");
+    assertSameAsMissing("/api/metrics/series?window=1h&proxy=");
+  }
+
+  private static long requests(JsonObject series) {
+    return series.getJsonArray("points").stream().mapToLong(p -> ((JsonObject) p).getLong("requests")).sum();
   }
 
   private void audit() {
