@@ -273,6 +273,23 @@ class DialectFaultsTest {
         body.getJsonObject("error"));
   }
 
+  @Test
+  void theCacheReplaysMessagesAndResponsesStreamsEventExactly() {
+    int port = FaultTests.mockProxy(admin, faultline, "dialect-cache", new JsonArray(),
+        new JsonObject().put("cache", new JsonObject().put("enabled", true))).getInteger("port");
+    String message = STREAM_MESSAGE.replace("\"stream\":true", "\"stream\":true,\"temperature\":0");
+    String response = STREAM_RESPONSE.replace("\"stream\":true", "\"stream\":true,\"temperature\":0");
+
+    for (String[] call : List.of(new String[] {MESSAGES, message}, new String[] {RESPONSES, response})) {
+      Raw first = await(raw(port, call[0], call[1]));
+      Raw second = await(raw(port, call[0], call[1]));
+
+      assertEquals("MISS", first.header("X-Faultline-Cache"), call[0]);
+      assertEquals("HIT", second.header("X-Faultline-Cache"), call[0]);
+      assertEquals(first.body(), second.body(), "the same events, byte for byte: " + call[0]);
+    }
+  }
+
   private static int port(String name, JsonArray faults) {
     return FaultTests.mockProxy(admin, faultline, name, faults, null).getInteger("port");
   }
