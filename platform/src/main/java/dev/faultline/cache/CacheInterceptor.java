@@ -71,14 +71,14 @@ final class CacheInterceptor implements Interceptor {
     return settings.cacheNonzeroTemperature() || !samples(request);
   }
 
-  /** Whether the answer is drawn at a temperature above 0; a completion endpoint's default is 1. */
+  /** Whether the answer is drawn at a temperature above 0; a completion or messages endpoint's default is 1. */
   private static boolean samples(ProxyRequest request) {
     Object temperature = request.json().getValue("temperature");
     if (temperature instanceof Number n) {
       return n.doubleValue() > 0;
     }
     String path = request.path();
-    return path.endsWith("/completions") || path.endsWith("/responses");
+    return path.endsWith("/completions") || path.endsWith("/responses") || path.endsWith("/messages");
   }
 
   private Future<CacheKeys.Key> key(ProxyRequest request) {

@@ -177,6 +177,7 @@ final class ProxyFaults {
         .estimatedTokens(() -> TokenEstimate.of(request.json()))
         .random(FaultRandom.forRequest(seed, index))
         .clock(clock)
+        .dialect(exchange.dialect())
         .build();
   }
 

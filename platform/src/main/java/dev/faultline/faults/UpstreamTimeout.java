@@ -1,6 +1,7 @@
 package dev.faultline.faults;
 
 import dev.faultline.plugin.api.ApiError;
+import dev.faultline.plugin.api.Dialect;
 import dev.faultline.plugin.api.Fault;
 import dev.faultline.plugin.api.FaultContext;
 import dev.faultline.plugin.api.FaultDecision;
@@ -45,8 +46,10 @@ final class UpstreamTimeout implements FaultStrategy {
     return request -> FaultDecision.pass();
   }
 
-  static ApiError error(long millis) {
-    return new ApiError(504, "server_error", "timeout",
+  /** The gateway timeout of the request's API, saying how long the upstream had. */
+  static ApiError error(long millis, Dialect dialect, String model) {
+    ApiError usual = dialect.error(504, null, model);
+    return new ApiError(504, usual.type(), usual.code(),
         "Request timed out: the upstream did not answer within " + millis + " ms.", null, Headers.empty());
   }
 }

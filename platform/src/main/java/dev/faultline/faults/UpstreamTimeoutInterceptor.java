@@ -37,7 +37,8 @@ final class UpstreamTimeoutInterceptor implements Interceptor {
       if (!answer.future().isComplete()) {
         // Marked first: failing the answer sends the error response at once.
         FaultMark.touched(exchange, UpstreamTimeout.ID);
-        answer.tryFail(new ProxyError(UpstreamTimeout.error(millis)));
+        answer.tryFail(new ProxyError(UpstreamTimeout.error(millis, exchange.dialect(),
+            exchange.request() == null ? null : exchange.request().model())));
         exchange.abandonUpstream();
       }
     });

@@ -97,7 +97,7 @@ public final class LogListener implements ExchangeListener {
     ProxyRequest request = exchange.request();
     EncodingType encoding = request != null && request.stream()
         ? TokenEstimator.encodingFor(request.model()).orElse(null) : null;
-    ResponseObserver observer = new ResponseObserver(exchange.provider(),
+    ResponseObserver observer = new ResponseObserver(exchange.provider(), exchange.knownRequest(),
         exchange.http().response().headers().get("content-type"), settings.bodies() ? settings.maxBodyBytes() : 0,
         encoding, estimator);
     observers.put(exchange, observer);

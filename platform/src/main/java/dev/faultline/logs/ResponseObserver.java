@@ -2,6 +2,7 @@ package dev.faultline.logs;
 
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.faultline.plugin.api.Provider;
+import dev.faultline.plugin.api.ProxyRequest;
 import dev.faultline.plugin.api.Usage;
 import dev.faultline.proxy.request.ExchangeListener;
 import io.vertx.core.Future;
@@ -32,6 +33,8 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
       java.util.regex.Pattern.compile("\\b(sk|rk|pk|flt)[-_][A-Za-z0-9_*\\-]{6,}");
 
   private final Provider provider;
+  /** The request answered: its dialect says where usage is written. */
+  private final ProxyRequest request;
   private final boolean json;
   private final SseEvents events;
   private final Buffer captured;
@@ -53,10 +56,11 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
    * @param captureBytes how many leading body bytes to keep (0: none)
    * @param encoding     the tokenizer to count streamed text with, or null for no estimate
    */
-  ResponseObserver(Provider provider, String contentType, int captureBytes, EncodingType encoding,
-                   TokenEstimator estimator) {
+  ResponseObserver(Provider provider, ProxyRequest request, String contentType, int captureBytes,
+                   EncodingType encoding, TokenEstimator estimator) {
     String type = contentType == null ? "" : contentType.toLowerCase();
     this.provider = provider;
+    this.request = request;
     this.events = type.startsWith("text/event-stream") ? new SseEvents(this::event) : null;
     this.json = events == null && type.contains("json");
     this.jsonBody = json ? Buffer.buffer() : null;
@@ -90,7 +94,7 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
   /** The usage the upstream reported, or null. */
   Usage usage() {
     if (usage == null && json && jsonFacts().getValue("usage") instanceof JsonObject) {
-      usage = provider.usage(jsonFacts()).orElse(null);
+      usage = provider.usage(request, jsonFacts()).orElse(null);
     }
     return usage;
   }
@@ -185,13 +189,22 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
     } catch (DecodeException e) {
       return;
     }
-    if (chunk.getValue("usage") instanceof JsonObject) {
-      provider.usage(chunk).ifPresent(found -> usage = found);
+    // Responses and Anthropic streams carry usage (and the model) inside the response or message
+    // they announce; Anthropic's message_delta then counts only the output, so the input stays.
+    JsonObject inner = chunk.getValue("response") instanceof JsonObject r ? r
+        : chunk.getValue("message") instanceof JsonObject m ? m : null;
+    if (chunk.getValue("usage") instanceof JsonObject || inner != null && inner.getValue("usage") instanceof JsonObject) {
+      provider.usage(request, chunk).ifPresent(this::reported);
     }
     if (chunk.getValue("model") instanceof String name) {
       model = name;
+    } else if (inner != null && inner.getValue("model") instanceof String name) {
+      model = name;
     }
     String error = errorType(chunk.getValue("error"));
+    if (error == null && inner != null) {
+      error = errorType(inner.getValue("error"));
+    }
     if (error != null) {
       errorType = error;
     }
@@ -201,6 +214,15 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
         countedSegments.add(estimator.count(encoding, text.toString()));
         text.setLength(0);
       }
+    }
+  }
+
+  private void reported(Usage found) {
+    if (usage != null && found.promptTokens() == 0 && usage.promptTokens() > 0) {
+      usage = new Usage(usage.promptTokens(), found.completionTokens(), usage.promptTokens() + found.completionTokens(),
+          usage.cachedPromptTokens());
+    } else {
+      usage = found;
     }
   }
 

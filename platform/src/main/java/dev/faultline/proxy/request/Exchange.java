@@ -1,5 +1,8 @@
 package dev.faultline.proxy.request;
 
+import dev.faultline.plugin.api.Dialect;
+import dev.faultline.plugin.api.Dialects;
+import dev.faultline.plugin.api.Headers;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProxyRequest;
 import dev.faultline.plugin.api.Usage;
@@ -96,6 +99,31 @@ public final class Exchange {
 
   public Provider provider() {
     return provider;
+  }
+
+  /**
+   * The request as far as it is known: the caller's request once read, else its request line and
+   * headers without a body (a request refused before its body was read).
+   */
+  public ProxyRequest knownRequest() {
+    if (request != null) {
+      return request;
+    }
+    return new ProxyRequest(requestId, http.method().name(), http.uri() == null ? "/" : http.uri(),
+        Headers.copyOf(http.headers()), null, null);
+  }
+
+  /**
+   * The API this request speaks, as its provider says: how its errors, rate-limit headers, stream
+   * errors and request id look. Chat Completions when the provider fails to say.
+   */
+  public Dialect dialect() {
+    try {
+      Dialect dialect = provider.dialect(knownRequest());
+      return dialect == null ? Dialects.OPENAI_CHAT : dialect;
+    } catch (RuntimeException | LinkageError e) {
+      return Dialects.OPENAI_CHAT;
+    }
   }
 
   public long startMillis() {

@@ -222,7 +222,7 @@ public final class ProxyVerticle extends VerticleBase {
   private ProviderResponse errorResponse(Exchange exchange, Throwable error) {
     ApiError apiError = toApiError(error, exchange.requestId());
     exchange.errorType(apiError.code() != null ? apiError.code() : apiError.type());
-    return exchange.provider().error(apiError);
+    return exchange.provider().error(exchange.knownRequest(), apiError);
   }
 
   private void finish(Route route, Exchange exchange, Exchange.Outcome outcome) {

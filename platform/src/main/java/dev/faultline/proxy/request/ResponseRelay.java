@@ -44,8 +44,9 @@ final class ResponseRelay {
     response.headers().get("content-length").ifPresentOrElse(
         length -> out.putHeader("content-length", length),
         () -> out.setChunked(true));
-    if (!response.headers().contains("x-request-id")) {
-      out.putHeader("x-request-id", exchange.requestId());
+    String requestIdHeader = exchange.dialect().requestIdHeader();
+    if (!response.headers().contains(requestIdHeader)) {
+      out.putHeader(requestIdHeader, exchange.requestId());
     }
 
     ExchangeListener.BodyObserver observer = listener.observe(exchange);

@@ -29,6 +29,7 @@ public final class FaultRequest {
   private final LongSupplier tokenEstimate;
   private final RandomGenerator random;
   private final Clock clock;
+  private final Dialect dialect;
   private long estimatedTokens = -1;
 
   private FaultRequest(Builder b) {
@@ -42,6 +43,7 @@ public final class FaultRequest {
     this.tokenEstimate = b.tokenEstimate;
     this.random = b.random;
     this.clock = b.clock;
+    this.dialect = b.dialect;
   }
 
   public static Builder builder() {
@@ -105,6 +107,16 @@ public final class FaultRequest {
     return clock;
   }
 
+  /**
+   * The API the request speaks: ask it for the error, headers and stream events to answer with, so
+   * the fault looks as that API's own failures look.
+   *
+   * @since 0.2.0
+   */
+  public Dialect dialect() {
+    return dialect;
+  }
+
   /** Sets each field; what is not set gets a harmless default (a chat completion POST). */
   public static final class Builder {
     private String proxyId = "prx_test";
@@ -117,8 +129,14 @@ public final class FaultRequest {
     private LongSupplier tokenEstimate = () -> 0;
     private RandomGenerator random;
     private Clock clock = Clock.systemUTC();
+    private Dialect dialect = Dialects.OPENAI_CHAT;
 
     private Builder() {
+    }
+
+    public Builder dialect(Dialect value) {
+      this.dialect = Objects.requireNonNull(value);
+      return this;
     }
 
     public Builder proxyId(String value) {

@@ -12,8 +12,9 @@ import org.pf4j.ExtensionPoint;
  * client, a base URL) lives in the {@link ProviderSession} that {@link #open} returns when a
  * proxy starts, and is closed when it stops.
  *
- * <p>Callers always speak the OpenAI HTTP API to a proxy. A provider for another API translates
- * on the way in and out; the defaults below assume OpenAI's wire format.
+ * <p>A provider names the API each request speaks with {@link #dialect}: Faultline's own errors and
+ * every fault are then written as that API writes them. The default is OpenAI's Chat Completions;
+ * a provider that serves several APIs picks by path (see {@link Dialects#of}).
  *
  * <pre>{@code
  * @Extension
@@ -81,6 +82,41 @@ public interface Provider extends ExtensionPoint {
    */
   default JsonObject normalize(ProxyRequest request) {
     return request.json() == null ? new JsonObject() : request.json().copy();
+  }
+
+  /**
+   * The API {@code request} speaks, whose way of failing every fault and Faultline error imitates:
+   * error bodies, rate-limit headers, stream errors and ends, the request-id header, usage fields.
+   * Called with the request as far as it is known (the body may be missing for a request refused
+   * before it was read). Default: OpenAI Chat Completions, whatever the path.
+   *
+   * @since 0.2.0
+   */
+  default Dialect dialect(ProxyRequest request) {
+    return Dialects.OPENAI_CHAT;
+  }
+
+  /**
+   * The response for {@code error} in the dialect of {@code request}. For Chat Completions it is
+   * {@link #error(ApiError)}, so a provider that shapes its errors there keeps doing so; for any
+   * other dialect the dialect writes it.
+   *
+   * @since 0.2.0
+   */
+  default ProviderResponse error(ProxyRequest request, ApiError error) {
+    Dialect dialect = dialect(request);
+    return dialect == Dialects.OPENAI_CHAT ? error(error) : dialect.errorResponse(error, request.id());
+  }
+
+  /**
+   * Token usage of an answer to {@code request}, from its JSON body or one streamed event: for
+   * Chat Completions {@link #usage(JsonObject)}, otherwise the dialect's own usage fields.
+   *
+   * @since 0.2.0
+   */
+  default Optional<Usage> usage(ProxyRequest request, JsonObject body) {
+    Dialect dialect = dialect(request);
+    return dialect == Dialects.OPENAI_CHAT ? usage(body) : dialect.usage(body);
   }
 
   /**

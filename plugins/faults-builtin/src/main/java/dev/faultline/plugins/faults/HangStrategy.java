@@ -44,12 +44,13 @@ public class HangStrategy implements FaultStrategy {
     if (seconds == 0) {
       return request -> FaultDecision.hang();
     }
-    FaultDecision then = switch (params.getString(THEN)) {
-      case "continue" -> FaultDecision.pass();
-      case "timeout" -> FaultDecision.error(OpenAiErrors.timeout());
-      default -> FaultDecision.reset();
+    Duration hang = Duration.ofMillis(Math.round(seconds * 1000));
+    return switch (params.getString(THEN)) {
+      case "continue" -> request -> FaultDecision.delay(hang, FaultDecision.pass());
+      // The gateway timeout of the request's own API.
+      case "timeout" -> request -> FaultDecision.delay(hang, FaultDecision.error(
+          request.dialect().error(504, null, request.model())));
+      default -> request -> FaultDecision.delay(hang, FaultDecision.reset());
     };
-    FaultDecision decision = FaultDecision.delay(Duration.ofMillis(Math.round(seconds * 1000)), then);
-    return request -> decision;
   }
 }

@@ -2,20 +2,24 @@ package dev.faultline.plugins.faults;
 
 import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Fault;
+import dev.faultline.plugin.api.Dialect;
 import dev.faultline.plugin.api.FaultContext;
 import dev.faultline.plugin.api.FaultDecision;
 import dev.faultline.plugin.api.FaultParam;
 import dev.faultline.plugin.api.FaultParams;
+import dev.faultline.plugin.api.FaultRequest;
 import dev.faultline.plugin.api.FaultStrategy;
 import dev.faultline.plugin.api.Headers;
+import dev.faultline.plugin.api.RateLimit;
 import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * Answers with an HTTP error exactly as OpenAI words it: a 429 {@code rate_limit_exceeded} with its
- * {@code retry-after} and {@code x-ratelimit-*} headers, a 500 {@code server_error}, a 400
- * {@code context_length_exceeded}, a 401 {@code invalid_api_key}, a 529 overload, or any status.
- * One entry per status, each with its own rate.
+ * Answers with an HTTP error exactly as the request's API words it (its {@link Dialect}): for OpenAI
+ * a 429 {@code rate_limit_exceeded} with its {@code retry-after} and {@code x-ratelimit-*} headers, a
+ * 500 {@code server_error}, a 400 {@code context_length_exceeded}, a 401 {@code invalid_api_key};
+ * for Anthropic a 529 {@code overloaded_error} or a 429 {@code rate_limit_error} with
+ * {@code anthropic-ratelimit-*} headers; or any status. One entry per status, each with its own rate.
  */
 @Extension
 public class HttpErrorStrategy implements FaultStrategy {
@@ -36,7 +40,7 @@ public class HttpErrorStrategy implements FaultStrategy {
 
   @Override
   public String description() {
-    return "Answers with an HTTP error worded as OpenAI words it (429, 500, 503, 400, 401, 529 or any status)";
+    return "Answers with an HTTP error worded as the API words it (429, 500, 503, 400, 401, 529 or any status)";
   }
 
   @Override
@@ -55,24 +59,26 @@ public class HttpErrorStrategy implements FaultStrategy {
   public Fault create(FaultParams params, FaultContext context) {
     int status = params.getInt(STATUS);
     String code = params.getString(CODE);
-    return request -> FaultDecision.error(error(params, status, code, request.model()));
+    return request -> FaultDecision.error(error(params, status, code, request));
   }
 
-  private static ApiError error(FaultParams params, int status, String code, String model) {
-    ApiError preset = OpenAiErrors.forStatus(status, code, model);
-    boolean rateLimited = status == 429 && "rate_limit_exceeded".equals(preset.code());
+  /** The dialect's own error for the status, with its rate-limit or retry headers. */
+  private static ApiError error(FaultParams params, int status, String code, FaultRequest request) {
+    Dialect dialect = request.dialect();
+    String model = request.model();
+    ApiError preset = dialect.error(status, code, model);
+    boolean rateLimited = status == 429 && !"insufficient_quota".equals(code);
     int retryAfter = params.has(RETRY_AFTER) ? params.getInt(RETRY_AFTER) : rateLimited ? DEFAULT_RETRY_AFTER : 0;
-    if (rateLimited) {
-      preset = OpenAiErrors.requestsRateLimit(model == null ? "gpt-4o-mini" : model, 60, 60, 1, retryAfter * 1000L);
-    }
     Headers headers;
     if (rateLimited) {
       // A requests-per-minute limit ran out; the tokens were not the cause, so theirs show untouched.
-      headers = RateLimitHeaders.of(60, 0, retryAfter * 1000L, RateLimitStrategy.UNENFORCED_TOKENS,
-          RateLimitStrategy.UNENFORCED_TOKENS, 0, retryAfter > 0 ? retryAfter * 1000L : -1);
+      RateLimit limit = new RateLimit(model == null ? "gpt-4o-mini" : model, RateLimit.Refusal.REQUESTS, 60, 0,
+          retryAfter * 1000L, RateLimitStrategy.UNENFORCED_TOKENS, RateLimitStrategy.UNENFORCED_TOKENS, 0, 1,
+          retryAfter * 1000L, retryAfter > 0, request.clock().instant());
+      preset = dialect.rateLimited(limit);
+      headers = dialect.rateLimitHeaders(limit);
     } else if (retryAfter > 0) {
-      headers = Headers.builder().add("retry-after", String.valueOf(retryAfter))
-          .add("retry-after-ms", String.valueOf(retryAfter * 1000L)).build();
+      headers = dialect.retryAfter(retryAfter * 1000L);
     } else {
       headers = Headers.empty();
     }

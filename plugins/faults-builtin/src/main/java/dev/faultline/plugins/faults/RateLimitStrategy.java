@@ -1,6 +1,7 @@
 package dev.faultline.plugins.faults;
 
 import dev.faultline.plugin.api.ApiError;
+import dev.faultline.plugin.api.Dialect;
 import dev.faultline.plugin.api.Fault;
 import dev.faultline.plugin.api.FaultContext;
 import dev.faultline.plugin.api.FaultDecision;
@@ -9,16 +10,17 @@ import dev.faultline.plugin.api.FaultParamException;
 import dev.faultline.plugin.api.FaultParams;
 import dev.faultline.plugin.api.FaultRequest;
 import dev.faultline.plugin.api.FaultStrategy;
-import dev.faultline.plugin.api.Headers;
+import dev.faultline.plugin.api.RateLimit;
 import java.util.List;
 import org.pf4j.Extension;
 
 /**
  * A real rate limiter in front of the provider, as OpenAI runs one: a requests-per-minute and a
- * tokens-per-minute bucket per proxy. Every response carries all six {@code x-ratelimit-*}
- * counters, as OpenAI's do; over a limit the caller gets OpenAI's 429 with {@code retry-after}
- * (whole seconds, rounded up) and {@code retry-after-ms} (the exact wait, which OpenAI's SDKs read
- * first). A refused request takes nothing from either bucket. A limit set to 0 is not enforced,
+ * tokens-per-minute bucket per proxy. Every response carries the rate-limit counters of the
+ * request's API (OpenAI's six {@code x-ratelimit-*}, Anthropic's {@code anthropic-ratelimit-*});
+ * over a limit the caller gets that API's 429 with its retry headers (for OpenAI
+ * {@code retry-after} in whole seconds, rounded up, and {@code retry-after-ms}, the exact wait,
+ * which OpenAI's SDKs read first). A refused request takes nothing from either bucket. A limit set to 0 is not enforced,
  * but its counters still go out, at OpenAI's highest tier for gpt-4o-mini, so a client that reads
  * them finds them all.
  */
@@ -85,31 +87,33 @@ public class RateLimitStrategy implements FaultStrategy {
       requests.refill(now);
       tokens.refill(now);
       String model = request.model() == null ? "gpt-4o-mini" : request.model();
+      Dialect dialect = request.dialect();
       if (requestsPerMinute > 0 && !requests.has(1)) {
-        long wait = requests.millisUntil(1);
-        ApiError error = OpenAiErrors.requestsRateLimit(model, requests.limit(), requests.limit() - requests.remaining(),
-            1, wait);
-        return FaultDecision.error(OpenAiErrors.withHeaders(error, headers(wait)));
+        return refuse(dialect, limit(request, model, RateLimit.Refusal.REQUESTS, 1, requests.millisUntil(1), true));
       }
       if (tokensPerMinute > 0 && cost > tokens.limit()) {
-        return FaultDecision.error(OpenAiErrors.withHeaders(
-            OpenAiErrors.requestTooLarge(model, tokens.limit(), cost), headers(-1)));
+        return refuse(dialect, limit(request, model, RateLimit.Refusal.TOO_LARGE, cost, 0, false));
       }
       if (tokensPerMinute > 0 && !tokens.has(cost)) {
-        long wait = tokens.millisUntil(cost);
-        ApiError error = OpenAiErrors.tokensRateLimit(model, tokens.limit(), tokens.limit() - tokens.remaining(), cost,
-            wait);
-        return FaultDecision.error(OpenAiErrors.withHeaders(error, headers(wait)));
+        return refuse(dialect, limit(request, model, RateLimit.Refusal.TOKENS, cost, tokens.millisUntil(cost), true));
       }
       requests.take(1);
       tokens.take(cost);
-      return FaultDecision.pass(headers(-1));
+      return FaultDecision.pass(dialect.rateLimitHeaders(limit(request, model, RateLimit.Refusal.NONE, 0, 0, false)));
     }
 
-    /** The six counters OpenAI sends on every response; with the retry headers when {@code waitMillis >= 0}. */
-    private Headers headers(long waitMillis) {
-      return RateLimitHeaders.of(requests.limit(), requests.remaining(), requests.millisUntilFull(),
-          tokens.limit(), tokens.remaining(), tokens.millisUntilFull(), waitMillis);
+    private static FaultDecision refuse(Dialect dialect, RateLimit limit) {
+      ApiError error = dialect.rateLimited(limit);
+      return FaultDecision.error(new ApiError(error.status(), error.type(), error.code(), error.message(),
+          error.param(), dialect.rateLimitHeaders(limit)));
+    }
+
+    /** Where the buckets stand now; {@code retry} adds the retry headers. */
+    private RateLimit limit(FaultRequest request, String model, RateLimit.Refusal refused, long requested,
+                            long waitMillis, boolean retry) {
+      return new RateLimit(model, refused, requests.limit(), requests.remaining(), requests.millisUntilFull(),
+          tokens.limit(), tokens.remaining(), tokens.millisUntilFull(), requested, waitMillis, retry,
+          request.clock().instant());
     }
   }
 }

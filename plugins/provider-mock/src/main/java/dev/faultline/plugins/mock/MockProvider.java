@@ -1,5 +1,7 @@
 package dev.faultline.plugins.mock;
 
+import dev.faultline.plugin.api.Dialect;
+import dev.faultline.plugin.api.Dialects;
 import dev.faultline.plugin.api.FaultParam;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProviderContext;
@@ -27,7 +29,8 @@ public class MockProvider implements Provider {
 
   @Override
   public String description() {
-    return "Offline OpenAI emulation: deterministic completions, streams, embeddings and models";
+    return "Offline OpenAI and Anthropic emulation: deterministic chat completions, responses, messages, streams, "
+        + "embeddings and models";
   }
 
   @Override
@@ -39,6 +42,12 @@ public class MockProvider implements Provider {
   @Override
   public ProviderSession open(ProviderContext context) {
     return new MockSession(context.vertx(), MockOptions.from(context.options()));
+  }
+
+  /** Each path in its own API's dialect: Chat Completions, Responses, Anthropic Messages, Gemini by model. */
+  @Override
+  public Dialect dialect(ProxyRequest request) {
+    return Dialects.of(request);
   }
 
   /** Drops what the host's contract names as not changing an answer, as a real provider's cache key would. */

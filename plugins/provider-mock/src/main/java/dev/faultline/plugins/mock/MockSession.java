@@ -3,6 +3,8 @@ package dev.faultline.plugins.mock;
 import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.BufferStream;
 import dev.faultline.plugin.api.Headers;
+import dev.faultline.plugin.api.Dialect;
+import dev.faultline.plugin.api.Dialects;
 import dev.faultline.plugin.api.OpenAiFormat;
 import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.plugin.api.ProviderSession;
@@ -81,6 +83,10 @@ final class MockSession implements ProviderSession {
           return complete(request, ChatCompletion.answer(request.json(), nextId("chatcmpl-", request), now, options));
         case "/v1/completions":
           return complete(request, TextCompletion.answer(request.json(), nextId("cmpl-", request), now, options));
+        case "/v1/responses":
+          return complete(request, ResponsesAnswer.answer(request.json(), nextId("resp_", request), now, options));
+        case "/v1/messages":
+          return complete(request, MessagesAnswer.answer(request.json(), nextId("msg_", request), now, options));
         case "/v1/embeddings":
           return answer(request, Embeddings.answer(request.json(), options), 0);
         default:
@@ -140,11 +146,19 @@ final class MockSession implements ProviderSession {
   }
 
   private static ProviderResponse error(ProxyRequest request, ApiError error) {
+    Dialect dialect = Dialects.of(request);
+    if (dialect != Dialects.OPENAI_CHAT) {
+      return dialect.errorResponse(new ApiError(error.status(), error.type(), error.code(), error.message(),
+          error.param(), error.headers().with(dialect.requestIdHeader(), request.id())), request.id());
+    }
     return OpenAiFormat.errorResponse(new ApiError(error.status(), error.type(), error.code(), error.message(),
         error.param(), error.headers().with("x-request-id", request.id()).with("openai-version", "2020-10-01")));
   }
 
   private static Headers headers(ProxyRequest request, String contentType, long processingMs) {
+    if (Dialects.of(request) == Dialects.ANTHROPIC_MESSAGES) {
+      return Headers.of("content-type", contentType, "request-id", request.id());
+    }
     return Headers.of(
         "content-type", contentType,
         "x-request-id", request.id(),

@@ -1,4 +1,4 @@
-package dev.faultline.plugins.faults;
+package dev.faultline.plugin.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

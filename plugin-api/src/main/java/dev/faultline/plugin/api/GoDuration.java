@@ -1,4 +1,4 @@
-package dev.faultline.plugins.faults;
+package dev.faultline.plugin.api;
 
 /**
  * Durations as OpenAI writes them in {@code x-ratelimit-reset-*} headers and error messages, which

@@ -1,4 +1,4 @@
-package dev.faultline.plugins.faults;
+package dev.faultline.plugin.api;
 
 import dev.faultline.plugin.api.ApiError;
 import dev.faultline.plugin.api.Headers;
@@ -8,6 +8,8 @@ import dev.faultline.plugin.api.Headers;
  * returns them, so a client's error handling meets what it will meet in production.
  */
 final class OpenAiErrors {
+
+  static final String DEFAULT_MODEL = "gpt-4o-mini";
 
   static final String ORGANIZATION = "org-faultline";
   static final String RATE_LIMITS_URL = "https://platform.openai.com/account/rate-limits";
@@ -84,8 +86,40 @@ final class OpenAiErrors {
         null, Headers.empty());
   }
 
-  /** The same error with other headers. */
-  static ApiError withHeaders(ApiError error, Headers headers) {
-    return new ApiError(error.status(), error.type(), error.code(), error.message(), error.param(), headers);
+  /** The 429 for a refused limit, worded with the limiter's numbers. */
+  static ApiError rateLimited(RateLimit limit) {
+    return switch (limit.refused()) {
+      case REQUESTS -> requestsRateLimit(limit.model(), limit.requestLimit(), limit.requestsUsed(), limit.requested(),
+          limit.waitMillis());
+      case TOKENS -> tokensRateLimit(limit.model(), limit.tokenLimit(), limit.tokensUsed(), limit.requested(),
+          limit.waitMillis());
+      case TOO_LARGE -> requestTooLarge(limit.model(), limit.tokenLimit(), limit.requested());
+      case NONE -> throw new IllegalArgumentException("the request was not refused");
+    };
+  }
+
+  /**
+   * All six {@code x-ratelimit-{limit,remaining,reset}-{requests,tokens}} (resets as Go durations:
+   * {@code 6m0s}, {@code 1s}, {@code 20ms}) and, when asked, the retry headers first.
+   */
+  static Headers rateLimitHeaders(RateLimit limit) {
+    Headers.Builder headers = limit.retry() ? retryAfter(limit.waitMillis()).toBuilder() : Headers.builder();
+    return headers
+        .add("x-ratelimit-limit-requests", String.valueOf(limit.requestLimit()))
+        .add("x-ratelimit-limit-tokens", String.valueOf(limit.tokenLimit()))
+        .add("x-ratelimit-remaining-requests", String.valueOf(limit.requestsRemaining()))
+        .add("x-ratelimit-remaining-tokens", String.valueOf(limit.tokensRemaining()))
+        .add("x-ratelimit-reset-requests", GoDuration.format(limit.requestsResetMillis()))
+        .add("x-ratelimit-reset-tokens", GoDuration.format(limit.tokensResetMillis()))
+        .build();
+  }
+
+  /**
+   * {@code retry-after} in whole seconds as HTTP defines it (rounded up, so a client never comes
+   * back early) beside {@code retry-after-ms} with the exact wait, which OpenAI's SDKs prefer.
+   */
+  static Headers retryAfter(long waitMillis) {
+    return Headers.of("retry-after", String.valueOf(Math.max(1, (waitMillis + 999) / 1000)),
+        "retry-after-ms", String.valueOf(waitMillis));
   }
 }
