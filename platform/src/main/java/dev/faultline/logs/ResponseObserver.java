@@ -185,10 +185,14 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
     } catch (DecodeException e) {
       return;
     }
-    if (chunk.getValue("usage") instanceof JsonObject) {
-      provider.usage(chunk).ifPresent(found -> usage = found);
+    // Anthropic's stream reports usage in two parts: the input in message_start's message, the output in message_delta.
+    JsonObject message = chunk.getValue("message") instanceof JsonObject m ? m : null;
+    if (chunk.getValue("usage") instanceof JsonObject || message != null && message.getValue("usage") instanceof JsonObject) {
+      provider.usage(chunk).ifPresent(found -> usage = completed(usage, found));
     }
     if (chunk.getValue("model") instanceof String name) {
+      model = name;
+    } else if (message != null && message.getValue("model") instanceof String name) {
       model = name;
     }
     String error = errorType(chunk.getValue("error"));
@@ -222,6 +226,20 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
         }
       }
     }
+  }
+
+  /**
+   * A later usage report over an earlier one: a stream that reports in parts leaves at 0 what an
+   * earlier part already counted (one report, as OpenAI sends, is taken as it is).
+   */
+  private static Usage completed(Usage earlier, Usage later) {
+    if (earlier == null) {
+      return later;
+    }
+    long prompt = later.promptTokens() > 0 ? later.promptTokens() : earlier.promptTokens();
+    long completion = later.completionTokens() > 0 ? later.completionTokens() : earlier.completionTokens();
+    long cached = later.cachedPromptTokens() > 0 ? later.cachedPromptTokens() : earlier.cachedPromptTokens();
+    return new Usage(prompt, completion, prompt + completion, cached);
   }
 
   private void append(Object value) {
