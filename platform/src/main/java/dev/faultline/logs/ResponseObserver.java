@@ -194,7 +194,7 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
     JsonObject inner = chunk.getValue("response") instanceof JsonObject r ? r
         : chunk.getValue("message") instanceof JsonObject m ? m : null;
     if (chunk.getValue("usage") instanceof JsonObject || inner != null && inner.getValue("usage") instanceof JsonObject) {
-      provider.usage(request, chunk).ifPresent(this::reported);
+      provider.usage(request, chunk).ifPresent(found -> usage = completed(usage, found));
     }
     if (chunk.getValue("model") instanceof String name) {
       model = name;
@@ -217,15 +217,6 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
     }
   }
 
-  private void reported(Usage found) {
-    if (usage != null && found.promptTokens() == 0 && usage.promptTokens() > 0) {
-      usage = new Usage(usage.promptTokens(), found.completionTokens(), usage.promptTokens() + found.completionTokens(),
-          usage.cachedPromptTokens());
-    } else {
-      usage = found;
-    }
-  }
-
   /** Generated text of one streamed choice: chat deltas (content, refusal, tool arguments) or completion text. */
   private void collectText(Object item) {
     if (!(item instanceof JsonObject choice)) {
@@ -244,6 +235,20 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
         }
       }
     }
+  }
+
+  /**
+   * A later usage report over an earlier one: a stream that reports in parts leaves at 0 what an
+   * earlier part already counted (one report, as OpenAI sends, is taken as it is).
+   */
+  private static Usage completed(Usage earlier, Usage later) {
+    if (earlier == null) {
+      return later;
+    }
+    long prompt = later.promptTokens() > 0 ? later.promptTokens() : earlier.promptTokens();
+    long completion = later.completionTokens() > 0 ? later.completionTokens() : earlier.completionTokens();
+    long cached = later.cachedPromptTokens() > 0 ? later.cachedPromptTokens() : earlier.cachedPromptTokens();
+    return new Usage(prompt, completion, prompt + completion, cached);
   }
 
   private void append(Object value) {
