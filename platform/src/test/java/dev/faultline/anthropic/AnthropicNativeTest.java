@@ -119,6 +119,31 @@ class AnthropicNativeTest {
   }
 
   @Test
+  void faultsOnTheNativePathSpeakAnthropicsDialectAndOnChatCompletionsOpenAis() {
+    JsonObject overloaded = new JsonObject().put("strategy", "http-error").put("rate", 1)
+        .put("params", new JsonObject().put("status", 529));
+    JsonObject proxy = proxy(upstreamUrl(), new JsonObject().put("faults",
+        new io.vertx.core.json.JsonArray().add(overloaded)));
+
+    HttpResponse<Buffer> nativeAnswer = await(client.post(proxy.getInteger("port"), "127.0.0.1", "/v1/messages")
+        .putHeader("x-api-key", KEY).putHeader("anthropic-version", "2023-06-01")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(BODY)));
+    assertEquals(529, nativeAnswer.statusCode());
+    JsonObject error = nativeAnswer.bodyAsJsonObject();
+    assertEquals("error", error.getString("type"), error.encode());
+    assertEquals("overloaded_error", error.getJsonObject("error").getString("type"), error.encode());
+    assertEquals("true", nativeAnswer.getHeader("x-should-retry"));
+
+    HttpResponse<Buffer> chatAnswer = await(client.post(proxy.getInteger("port"), "127.0.0.1", "/v1/chat/completions")
+        .putHeader("Authorization", "Bearer " + KEY).putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"model\":\"claude-sonnet-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
+    assertEquals(529, chatAnswer.statusCode());
+    assertTrue(chatAnswer.bodyAsJsonObject().getJsonObject("error").containsKey("message"),
+        "an OpenAI SDK's chat completion gets OpenAI's error shape: " + chatAnswer.bodyAsString());
+    assertEquals(0, upstream.retrieveRecordedRequests(request()).length, "a faulted request never reaches Anthropic");
+  }
+
+  @Test
   void countTokensAndModelsArePassedThroughToo() {
     upstream.when(request()).respond(response().withStatusCode(200).withHeader("content-type", "application/json")
         .withBody("{\"input_tokens\":14}"));
