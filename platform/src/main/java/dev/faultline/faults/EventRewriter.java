@@ -69,7 +69,9 @@ final class EventRewriter implements ReadStream<Buffer> {
       return response;
     }
     EventRewriter body = new EventRewriter(vertx, response, fault, onFaultError);
-    return new ProviderResponse(response.status(), response.headers(), body, body::cancel);
+    // The rewritten body is not the upstream's length: an upstream that sized its stream (rather
+    // than chunking it) would otherwise have the caller's connection cut at the old length.
+    return new ProviderResponse(response.status(), response.headers().without("content-length"), body, body::cancel);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.faultline.plugins.openai;
 
+import dev.faultline.plugin.api.Dialect;
+import dev.faultline.plugin.api.Dialects;
 import dev.faultline.plugin.api.FaultParam;
 import dev.faultline.plugin.api.ProxyRequest;
 import dev.faultline.plugin.api.Provider;
@@ -48,5 +50,16 @@ public class OpenAiProvider implements Provider {
     JsonObject body = Provider.super.normalize(request);
     body.remove("user");
     return body;
+  }
+
+  /**
+   * By path, as OpenAI's own APIs differ in how they fail: {@code /v1/responses} streams end with
+   * {@code response.completed} and fail with {@code response.failed}, Chat Completions with
+   * {@code [DONE]} and an error chunk. An OpenAI-compatible upstream that serves Anthropic's
+   * {@code /v1/messages} or Gemini's compatible endpoint gets their dialects too.
+   */
+  @Override
+  public Dialect dialect(ProxyRequest request) {
+    return Dialects.of(request);
   }
 }
