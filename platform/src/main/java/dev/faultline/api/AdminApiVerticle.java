@@ -60,6 +60,10 @@ public final class AdminApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return OpenApiRoutes.load(vertx).compose(this::listen);
+  }
+
+  private Future<HttpServer> listen(OpenApiRoutes contract) {
     router = Router.router(vertx);
     // Before any route's own handlers, the cassette import's early body reader included: a refused
     // request is not read.
@@ -70,6 +74,7 @@ public final class AdminApiVerticle extends VerticleBase {
     router.route("/api/*").order(-9).handler(new BodyTypes(bodyTypes));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_ADMIN_BODY));
     new HealthRoutes(database, health).mount(router);
+    contract.mount(router);
     ProxyAccess.mount(router, proxies);
     new ProxyRoutes(proxies).mount(router);
     new PlaygroundRoutes(vertx, proxies, host).mount(router);

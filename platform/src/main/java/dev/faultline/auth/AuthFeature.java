@@ -30,9 +30,13 @@ public final class AuthFeature implements Feature {
   /** Before every admin route's own handlers, after the Host/Origin guard and the body-type check. */
   static final int GATE_ORDER = -8;
 
-  /** What a person reaches without a session: signing in, and what leads to it. */
+  /**
+   * What a person reaches without a session: signing in, what leads to it, and the API's contract
+   * (which describes routes, never anyone's data).
+   */
   private static final Set<String> PUBLIC = Set.of("/api/auth/config", "/api/auth/setup", "/api/auth/register",
-      "/api/auth/login", "/api/auth/logout", "/api/auth/verify", "/api/auth/reset", "/api/auth/reset/confirm");
+      "/api/auth/login", "/api/auth/logout", "/api/auth/verify", "/api/auth/reset", "/api/auth/reset/confirm",
+      "/api/openapi.json");
   private static final String OAUTH = "/api/auth/oauth/";
 
   private final Vertx vertx;

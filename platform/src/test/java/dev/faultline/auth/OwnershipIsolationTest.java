@@ -75,7 +75,7 @@ class OwnershipIsolationTest {
 
   /** Routes that show nobody's resources: signing in, the caller's own account, or the same for all. */
   private static final Set<String> PUBLIC_OR_SELF = Set.of(
-      "GET /healthz", "GET /api/plugins", "GET /api/faults/strategies",
+      "GET /healthz", "GET /api/openapi.json", "GET /api/plugins", "GET /api/faults/strategies",
       "GET /api/auth/config", "POST /api/auth/setup", "POST /api/auth/register", "POST /api/auth/login",
       "POST /api/auth/logout", "POST /api/auth/verify", "POST /api/auth/verify/resend", "POST /api/auth/reset",
       "POST /api/auth/reset/confirm", "GET /api/auth/me", "POST /api/auth/password",
