@@ -111,9 +111,9 @@ class CliProcessTest {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       throw new AssertionError("faultline " + String.join(" ", args) + " did not exit within " + seconds + " s:\n"
-          + output(process));
+          + output());
     }
-    return new Finished(process.exitValue(), output(process));
+    return new Finished(process.exitValue(), output());
   }
 
   private Path outputFile;
@@ -134,7 +134,7 @@ class CliProcessTest {
     return builder.start();
   }
 
-  private String output(Process process) throws IOException {
+  private String output() throws IOException {
     return Files.readString(outputFile);
   }
 
@@ -143,7 +143,7 @@ class CliProcessTest {
     HttpClient http = HttpClient.newHttpClient();
     while (true) {
       if (!process.isAlive()) {
-        throw new AssertionError("Faultline exited with " + process.exitValue() + ":\n" + output(process));
+        throw new AssertionError("Faultline exited with " + process.exitValue() + ":\n" + output());
       }
       try {
         if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
@@ -154,7 +154,7 @@ class CliProcessTest {
         // still starting
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("/healthz did not answer within 60 s:\n" + output(process));
+        throw new AssertionError("/healthz did not answer within 60 s:\n" + output());
       }
       Thread.sleep(200);
     }
