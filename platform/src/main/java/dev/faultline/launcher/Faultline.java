@@ -120,8 +120,10 @@ public final class Faultline {
               return inTurn(features, feature -> feature.start(deployer))
                   .compose(v -> bridgePort == null ? Future.succeededFuture()
                       : deployer.deploy(new EventBusBridges.TcpBridgeVerticle(config.host(), bridgePort, outbound,
-                          auth.credentials())))
-                  .compose(v -> deployer.deploy(admin))
+                          auth.credentials())).recover(e -> portTaken(e, "the TCP event-bus bridge", bridgePort,
+                          "monitoring.tcp_bridge_port: set FAULTLINE_TCP_BRIDGE_PORT to another port, or to off")))
+                  .compose(v -> deployer.deploy(admin).recover(e -> portTaken(e, "the admin API", config.adminPort(),
+                      "server.admin_port: set FAULTLINE_ADMIN_PORT or --admin-port to another port (0: any free one)")))
                   .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, auth, deployments));
             }))
         .compose(faultline -> faultline.restoreProxies().map(faultline))
@@ -186,7 +188,21 @@ public final class Faultline {
     auth.announceSetup("http://localhost:" + adminPort);
     return proxies.restore()
         .compose(v -> config.demoPort() == null ? Future.succeededFuture()
-            : auth.firstAdmin().compose(owner -> proxies.ensureDemo(config.demoPort(), owner.orElse(null))));
+            : auth.firstAdmin().compose(owner -> proxies.ensureDemo(config.demoPort(), owner.orElse(null)))
+                .recover(e -> portTaken(e, "the demo proxy", config.demoPort(), "demo.port: set FAULTLINE_DEMO_PORT "
+                    + "or --demo-port to another port, or FAULTLINE_DEMO_PORT=off (--demo-port off) for no demo proxy")));
+  }
+
+  /**
+   * A port someone else holds stops the start with a message naming the port and the setting that
+   * moves it, and no stack trace; any other failure is passed on as it is.
+   */
+  private static <T> Future<T> portTaken(Throwable e, String what, int port, String howToMove) {
+    boolean taken = e instanceof java.net.BindException
+        || String.valueOf(e.getMessage()).contains("already in use");
+    return Future.failedFuture(!taken ? e : new ConfigLoader.ConfigException(
+        "port " + port + " (" + what + ") is already in use, by another program or another Faultline. "
+            + howToMove));
   }
 
   public int adminPort() {

@@ -1,16 +1,22 @@
 package dev.faultline.launcher;
 
 import dev.faultline.api.Version;
+import dev.faultline.launcher.cli.Cli;
 import io.vertx.core.Vertx;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar faultline.jar}: reads the configuration and starts Faultline. */
+/** {@code java -jar faultline.jar [command]}: the command line ({@link Cli}); by default, starts Faultline. */
 public final class Main {
 
   /** At shutdown, after Faultline stopped: for Vert.x to close its threads. */
@@ -20,42 +26,56 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int code = Cli.execute(args, System.getenv(), Main::serve, out, err);
+    if (code != Cli.SERVING) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Starts Faultline with {@code env} as its environment and waits until it is up: then returns
+   * {@link Cli#SERVING} (Vert.x's threads keep the process alive), else the exit code, with the
+   * reason logged in words and no stack trace when it is a setting's fault.
+   */
+  public static int serve(Map<String, String> env) {
     Logger log = LoggerFactory.getLogger(Main.class);
 
     FaultlineConfig config;
     try {
-      config = new ConfigLoader(System.getenv(), distDir()).load();
+      config = new ConfigLoader(env, distDir()).load();
     } catch (ConfigLoader.ConfigException e) {
       log.error("Configuration error: {}", e.getMessage());
-      System.exit(2);
-      return;
+      return 2;
     }
 
     Vertx vertx = Vertx.vertx();
-    Faultline.start(vertx, config)
-        .onSuccess(faultline -> {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(faultline, vertx, log),
-              "faultline-shutdown"));
-          String base = "http://" + config.host() + ":";
-          log.info("Faultline {} is up", Version.current());
-          log.info("  Admin API and dashboard: {}{}/  (health: {}{}/healthz)", base, faultline.adminPort(), base,
-              faultline.adminPort());
-          if (config.demoPort() != null) {
-            log.info("  Demo proxy (offline mock provider): {}{}/v1  -- try:", base, config.demoPort());
-            log.info("    curl -s {}{}/v1/chat/completions -H 'Authorization: Bearer sk-test' "
-                + "-H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":"
-                + "[{\"role\":\"user\",\"content\":\"hi\"}]}'", base, config.demoPort());
-          }
-        })
-        .onFailure(e -> {
-          if (e instanceof ConfigLoader.ConfigException) {
-            log.error("Configuration error: {}", e.getMessage());
-          } else {
-            log.error("Faultline could not start: {}", e.getMessage(), e);
-          }
-          vertx.close();
-          System.exit(e instanceof ConfigLoader.ConfigException ? 2 : 1);
-        });
+    try {
+      Faultline faultline = Faultline.start(vertx, config).toCompletionStage().toCompletableFuture().join();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(faultline, vertx, log), "faultline-shutdown"));
+      String base = "http://" + config.host() + ":";
+      log.info("Faultline {} is up", Version.current());
+      log.info("  Admin API and dashboard: {}{}/  (health: {}{}/healthz)", base, faultline.adminPort(), base,
+          faultline.adminPort());
+      if (config.demoPort() != null) {
+        log.info("  Demo proxy (offline mock provider): {}{}/v1  -- try:", base, config.demoPort());
+        log.info("    curl -s {}{}/v1/chat/completions -H 'Authorization: Bearer sk-test' "
+            + "-H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o-mini\",\"messages\":"
+            + "[{\"role\":\"user\",\"content\":\"hi\"}]}'", base, config.demoPort());
+      }
+      return Cli.SERVING;
+    } catch (CompletionException failed) {
+      Throwable e = failed.getCause() == null ? failed : failed.getCause();
+      if (e instanceof ConfigLoader.ConfigException) {
+        log.error("Faultline could not start: {}", e.getMessage());
+      } else {
+        log.error("Faultline could not start: {}", e.getMessage(), e);
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().completeOnTimeout(null, VERTX_CLOSE_MS,
+          TimeUnit.MILLISECONDS).join();
+      return e instanceof ConfigLoader.ConfigException ? 2 : 1;
+    }
   }
 
   /**
@@ -76,7 +96,7 @@ public final class Main {
   }
 
   /** The folder faultline.jar sits in (the distribution), or the working folder when run from classes. */
-  private static Path distDir() {
+  static Path distDir() {
     try {
       Path location = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return Files.isRegularFile(location) ? location.getParent() : Path.of(".");
