@@ -17,7 +17,8 @@ class ArchitectureTest {
 
   /** Faultline's own feature packages (a library's package that happens to be called cache is not one). */
   private static final String[] FEATURES = {"dev.faultline.auth..", "dev.faultline.cache..", "dev.faultline.callerlimit..",
-      "dev.faultline.faults..", "dev.faultline.ipfilter..", "dev.faultline.logs..", "dev.faultline.metrics.."};
+      "dev.faultline.faults..", "dev.faultline.ipfilter..", "dev.faultline.logs..", "dev.faultline.metrics..",
+      "dev.faultline.telemetry.."};
 
   private static JavaClasses platform;
 

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,36 @@ public final class ConfigLoader {
     }
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
         monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s), auth(s),
-        privateUpstreams(s));
+        privateUpstreams(s), telemetry(s));
+  }
+
+  /**
+   * Faultline's own settings first; the standard {@code OTEL_EXPORTER_OTLP_ENDPOINT} and
+   * {@code OTEL_SERVICE_NAME} only when they say nothing, so a deployment already set up for
+   * OpenTelemetry traces without more.
+   */
+  private FaultlineConfig.Telemetry telemetry(Map<String, Object> s) {
+    String endpoint = optional(s, "telemetry.otlp_endpoint", "FAULTLINE_OTLP_ENDPOINT");
+    if (endpoint == null) {
+      endpoint = blankToNull(env.get("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    }
+    if (endpoint != null) {
+      endpoint = parse("telemetry.otlp_endpoint", "FAULTLINE_OTLP_ENDPOINT", endpoint, ConfigLoader::otlpEndpoint);
+    }
+    String service = optional(s, "telemetry.service_name", "FAULTLINE_SERVICE_NAME");
+    return new FaultlineConfig.Telemetry(endpoint, service != null ? service : blankToNull(env.get("OTEL_SERVICE_NAME")));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static String otlpEndpoint(String raw) {
+    URI uri = URI.create(raw);
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new IllegalArgumentException("must be an http:// or https:// URL such as http://localhost:4318");
+    }
+    return raw;
   }
 
   private AuthSettings auth(Map<String, Object> s) {
@@ -255,7 +285,7 @@ public final class ConfigLoader {
   }
 
   private static String publicUrl(String raw) {
-    java.net.URI uri = java.net.URI.create(raw);
+    URI uri = URI.create(raw);
     if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
       throw new IllegalArgumentException("an http(s) address such as https://faultline.example.com");
     }

@@ -23,6 +23,8 @@ import dev.faultline.proxy.request.InterceptorFactory;
 import dev.faultline.proxy.request.ProxyRuntime;
 import dev.faultline.proxy.upstream.UpstreamPolicy;
 import dev.faultline.store.Database;
+import dev.faultline.telemetry.TelemetryFeature;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -83,6 +85,21 @@ public final class Faultline {
   }
 
   public static Future<Faultline> start(Vertx vertx, FaultlineConfig config) {
+    FaultlineConfig.Telemetry telemetry = config.telemetry();
+    return start(vertx, config, telemetry.enabled()
+        ? TelemetryFeature.otlp(telemetry.otlpEndpoint(), telemetry.serviceName()) : null);
+  }
+
+  /**
+   * A Faultline that traces with {@code openTelemetry} (its owner's, kept open at stop: a test's
+   * in-memory exporter, say) whatever the configuration says.
+   */
+  public static Future<Faultline> start(Vertx vertx, FaultlineConfig config, OpenTelemetry openTelemetry) {
+    return start(vertx, config, TelemetryFeature.using(openTelemetry));
+  }
+
+  /** @param tracing the telemetry feature, or null when traces are off */
+  private static Future<Faultline> start(Vertx vertx, FaultlineConfig config, TelemetryFeature tracing) {
     // What this Faultline deployed besides its proxies, in start order (stopped in reverse).
     List<String> deployments = new CopyOnWriteArrayList<>();
     Feature.Deployer deployer = verticle -> vertx.deployVerticle(verticle).onSuccess(deployments::add);
@@ -90,7 +107,7 @@ public final class Faultline {
         .compose(database -> PluginHost.start(vertx, config.pluginsDir())
             .compose(plugins -> {
               AuthFeature auth = new AuthFeature(vertx, database, config.auth(), config.dataDir());
-              List<Feature> features = features(vertx, config, database, plugins, auth);
+              List<Feature> features = features(vertx, config, database, plugins, auth, tracing);
               ProxyBlocks blocks = proxyBlocks(each(features, Feature::blocks), config.proxyDefaults());
               List<InterceptorFactory> steps = new ArrayList<>(each(features, Feature::requestSteps));
               steps.addAll(each(features, Feature::responseSteps));
@@ -138,13 +155,13 @@ public final class Faultline {
    * first: started first, everything is behind its sign-in gate.
    */
   private static List<Feature> features(Vertx vertx, FaultlineConfig config, Database database, PluginHost plugins,
-                                        AuthFeature auth) {
+                                        AuthFeature auth, TelemetryFeature tracing) {
     FaultsFeature faults = new FaultsFeature(vertx, plugins);
     FaultlineConfig.Monitoring monitoring = config.monitoring();
     LogsFeature logs = new LogsFeature(vertx, database, new LogsFeature.Settings(monitoring.logQueueSize(),
         monitoring.logOverflow() == FaultlineConfig.LogOverflow.BACKPRESSURE, monitoring.logMaxLagMillis(),
         monitoring.logRetentionDays(), monitoring.logRetentionRows(), monitoring.pricesFile()), faults.catalog()::ids);
-    return List.of(
+    List<Feature> features = new ArrayList<>(List.of(
         auth,
         faults,
         new IpFilterFeature(config.trustedProxies()),
@@ -152,7 +169,12 @@ public final class Faultline {
         logs,
         new MetricsFeature(vertx, database, logs.stats()),
         // After the logs: started last, the cache stops first, before the log writer drains.
-        new CacheFeature(database));
+        new CacheFeature(database)));
+    if (tracing != null) {
+      // Last: its step is the one closest around the provider call, inside the upstream timeout.
+      features.add(tracing);
+    }
+    return List.copyOf(features);
   }
 
   private static <T> List<T> each(List<Feature> features, Function<Feature, List<T>> part) {

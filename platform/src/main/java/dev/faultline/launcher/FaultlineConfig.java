@@ -23,6 +23,7 @@ import java.util.List;
  * @param timeouts       how long the admin API and the proxies wait for callers, and the shutdown grace
  * @param auth           accounts: sessions, the first admin, mail, social sign-in
  * @param privateUpstreams whose proxies may forward to loopback and private networks (admins' always)
+ * @param telemetry      where traces of proxied calls go, if anywhere
  */
 public record FaultlineConfig(
     String host,
@@ -40,9 +41,11 @@ public record FaultlineConfig(
     List<String> adminAllowedHosts,
     ConnectionTimeouts timeouts,
     AuthSettings auth,
-    PrivateUpstreams privateUpstreams) {
+    PrivateUpstreams privateUpstreams,
+    Telemetry telemetry) {
 
   public FaultlineConfig {
+    telemetry = telemetry == null ? Telemetry.off() : telemetry;
     privateUpstreams = privateUpstreams == null ? PrivateUpstreams.ADMINS : privateUpstreams;
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     adminAllowedHosts = adminAllowedHosts == null ? List.of() : List.copyOf(adminAllowedHosts);
@@ -54,6 +57,15 @@ public record FaultlineConfig(
   @Override
   public JsonObject proxyDefaults() {
     return proxyDefaults.copy();
+  }
+
+  /** The settings without traces. */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
+                         List<String> trustedProxies, JsonObject proxyDefaults, List<String> adminAllowedHosts,
+                         ConnectionTimeouts timeouts, AuthSettings auth, PrivateUpstreams privateUpstreams) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, null);
   }
 
   /** The settings with private upstreams for admins only (the default). */
@@ -133,62 +145,90 @@ public record FaultlineConfig(
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
+        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams);
+        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams);
+        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withAdminAllowedHosts(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withTimeouts(ConnectionTimeouts value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withAuth(AuthSettings value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams, telemetry);
   }
 
   public FaultlineConfig withPrivateUpstreams(PrivateUpstreams value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value, telemetry);
+  }
+
+  public FaultlineConfig withTelemetry(Telemetry value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams,
+        value);
+  }
+
+  /**
+   * Traces of proxied calls, sent over OTLP (HTTP, protobuf).
+   *
+   * @param otlpEndpoint where to send them, e.g. {@code http://localhost:4318}; {@code null} keeps tracing off
+   * @param serviceName  the {@code service.name} the spans carry
+   */
+  public record Telemetry(String otlpEndpoint, String serviceName) {
+
+    public Telemetry {
+      serviceName = serviceName == null || serviceName.isBlank() ? "faultline" : serviceName;
+      otlpEndpoint = otlpEndpoint == null || otlpEndpoint.isBlank() ? null : otlpEndpoint;
+    }
+
+    public static Telemetry off() {
+      return new Telemetry(null, null);
+    }
+
+    public boolean enabled() {
+      return otlpEndpoint != null;
+    }
   }
 
   public Path databaseFile() {

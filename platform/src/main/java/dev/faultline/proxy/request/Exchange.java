@@ -75,6 +75,18 @@ public final class Exchange {
     return request;
   }
 
+  /**
+   * Sets {@code name} on the request the provider forwards, in place of the caller's own (a
+   * {@code traceparent} naming Faultline's span, say). The caller's request as read is what the
+   * steps before saw; nothing happens before it was read.
+   */
+  public void forwardHeader(String name, String value) {
+    if (request != null) {
+      request = new ProxyRequest(request.id(), request.method(), request.uri(),
+          request.headers().with(name, value), request.body(), request.json());
+    }
+  }
+
   void request(ProxyRequest value) {
     this.request = value;
     this.bytesIn = value.body().length();
