@@ -1,6 +1,7 @@
 package dev.faultline.launcher;
 
 import dev.faultline.api.Version;
+import dev.faultline.metrics.PrometheusMetrics;
 import io.vertx.core.Vertx;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ public final class Main {
       return;
     }
 
-    Vertx vertx = Vertx.vertx();
+    // Its event loops, HTTP servers and client pools are counted for /metrics.
+    Vertx vertx = PrometheusMetrics.vertx(config.monitoring().nodeId());
     Faultline.start(vertx, config)
         .onSuccess(faultline -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(faultline, vertx, log),
