@@ -1,10 +1,15 @@
 package dev.faultline.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -13,6 +18,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -59,8 +65,38 @@ public final class PrometheusMetrics {
 
   private static PrometheusMeterRegistry registry(String nodeId) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("node", nodeId == null || nodeId.isBlank() ? HostName.VALUE : nodeId);
+    registry.config().commonTags("node", nodeId == null || nodeId.isBlank() ? HostName.VALUE : nodeId)
+        .meterFilter(new LintedNames());
+    processCpu(registry);
     return registry;
+  }
+
+  /**
+   * What {@code promtool check metrics} accepts of the JVM series Micrometer names otherwise:
+   * {@code system_cpu_cores}, since a gauge may not end in {@code _count}; without the two counters
+   * in milliseconds and nanoseconds ({@code jvm_compilation_time_ms_total},
+   * {@code process_cpu_time_ns_total}), the process's CPU time being Prometheus' usual
+   * {@code process_cpu_seconds_total} instead (see {@link #processCpu}).
+   */
+  private static final class LintedNames implements MeterFilter {
+    @Override
+    public MeterFilterReply accept(Meter.Id id) {
+      return "ms".equals(id.getBaseUnit()) || "ns".equals(id.getBaseUnit()) ? MeterFilterReply.DENY
+          : MeterFilterReply.NEUTRAL;
+    }
+
+    @Override
+    public Meter.Id map(Meter.Id id) {
+      return "system.cpu.count".equals(id.getName()) ? id.withName("system.cpu.cores") : id;
+    }
+  }
+
+  /** {@code process_cpu_seconds_total}, where the JVM tells it. */
+  private static void processCpu(MeterRegistry registry) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, bean -> bean.getProcessCpuTime() / 1e9).baseUnit("seconds")
+          .description("CPU time the JVM process used.").register(registry);
+    }
   }
 
   /** This machine's name, looked up once (it may ask a resolver). */
