@@ -16,8 +16,7 @@ import java.util.Set;
 
 /**
  * {@code GET /api/metrics?proxy=&window=1m|15m|1h} (rolling aggregates as JSON) and
- * {@code GET /metrics} (Micrometer's registry in Prometheus' text format, or OpenMetrics when the
- * scraper asks for it). Who is not an admin
+ * {@code GET /metrics} (Micrometer's registry in Prometheus' text format, for a scraper). Who is not an admin
  * sees their own proxies' metrics only: without {@code proxy=}, theirs together; someone else's
  * {@code proxy=} is answered as a proxy that does not exist.
  */
