@@ -394,7 +394,16 @@ public final class ConfigLoader {
       }
     });
     long maxLag = seconds(s, "monitoring.log_max_lag_seconds", "FAULTLINE_LOG_MAX_LAG");
-    return new FaultlineConfig.Monitoring(days, rows, queue, bridgePort, pricesFile(s).orElse(null), onOverflow, maxLag);
+    return new FaultlineConfig.Monitoring(days, rows, queue, bridgePort, pricesFile(s).orElse(null), onOverflow, maxLag,
+        nodeId(s));
+  }
+
+  /** Prometheus' {@code node} label; optional (older faultline.yaml files lack it): empty means the host name. */
+  private String nodeId(Map<String, Object> settings) {
+    String fromEnv = env.get("FAULTLINE_NODE_ID");
+    Object value = fromEnv != null ? fromEnv : settings.get("monitoring.node_id");
+    String id = value == null ? "" : String.valueOf(value).trim();
+    return id.isEmpty() ? null : id;
   }
 
   /** The user's price table: the one named, else one found where faultline.yaml is looked for. */

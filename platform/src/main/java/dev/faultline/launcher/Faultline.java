@@ -167,7 +167,7 @@ public final class Faultline {
         new IpFilterFeature(config.trustedProxies()),
         new CallerLimitFeature(),
         logs,
-        new MetricsFeature(vertx, database, logs.stats()),
+        new MetricsFeature(vertx, database, logs.stats(), monitoring.nodeId()),
         // After the logs: started last, the cache stops first, before the log writer drains.
         new CacheFeature(database)));
     if (tracing != null) {

@@ -112,10 +112,17 @@ public record FaultlineConfig(
    *                         written has waited longer than this
    */
   public record Monitoring(int logRetentionDays, long logRetentionRows, int logQueueSize, Integer tcpBridgePort,
-                           Path pricesFile, LogOverflow logOverflow, long logMaxLagMillis) {
+                           Path pricesFile, LogOverflow logOverflow, long logMaxLagMillis, String nodeId) {
 
     public Monitoring {
       logOverflow = logOverflow == null ? LogOverflow.BACKPRESSURE : logOverflow;
+    }
+
+    /** Labelled with this machine's host name in Prometheus' {@code node} label. */
+    public Monitoring(int logRetentionDays, long logRetentionRows, int logQueueSize, Integer tcpBridgePort,
+                      Path pricesFile, LogOverflow logOverflow, long logMaxLagMillis) {
+      this(logRetentionDays, logRetentionRows, logQueueSize, tcpBridgePort, pricesFile, logOverflow, logMaxLagMillis,
+          null);
     }
 
     /** With back-pressure on a full queue and 5 s of tolerated lag. */
@@ -131,7 +138,13 @@ public record FaultlineConfig(
 
     public Monitoring withLogOverflow(LogOverflow value, long maxLagMillis) {
       return new Monitoring(logRetentionDays, logRetentionRows, logQueueSize, tcpBridgePort, pricesFile, value,
-          maxLagMillis);
+          maxLagMillis, nodeId);
+    }
+
+    /** @param value Prometheus' {@code node} label; {@code null}: the host name */
+    public Monitoring withNodeId(String value) {
+      return new Monitoring(logRetentionDays, logRetentionRows, logQueueSize, tcpBridgePort, pricesFile, logOverflow,
+          logMaxLagMillis, value);
     }
   }
 

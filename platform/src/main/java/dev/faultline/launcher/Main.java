@@ -2,6 +2,7 @@ package dev.faultline.launcher;
 
 import dev.faultline.api.Version;
 import dev.faultline.launcher.cli.Cli;
+import dev.faultline.metrics.PrometheusMetrics;
 import io.vertx.core.Vertx;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -50,7 +51,8 @@ public final class Main {
       return 2;
     }
 
-    Vertx vertx = Vertx.vertx();
+    // Its event loops, HTTP servers and client pools are counted for /metrics.
+    Vertx vertx = PrometheusMetrics.vertx(config.monitoring().nodeId());
     try {
       Faultline faultline = Faultline.start(vertx, config).toCompletionStage().toCompletableFuture().join();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(faultline, vertx, log), "faultline-shutdown"));

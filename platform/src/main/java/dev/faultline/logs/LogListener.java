@@ -39,6 +39,8 @@ public final class LogListener implements ExchangeListener {
   public static final String ADDRESS = "faultline.log";
   /** The header on {@value #ADDRESS} naming the proxy's owner (the entry itself does not). */
   public static final String OWNER_HEADER = "owner_id";
+  /** The header on {@value #ADDRESS} with the proxy's name, which Prometheus' labels show beside its id. */
+  public static final String PROXY_NAME_HEADER = "proxy_name";
   private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(LogEntryCodec.NAME);
 
   private static final Logger LOG = LoggerFactory.getLogger(LogListener.class);
@@ -116,6 +118,7 @@ public final class LogListener implements ExchangeListener {
     boolean cacheHit = "HIT".equals(exchange.cacheStatus());
     Provider provider = exchange.provider();
     String owner = exchange.proxy().owner();
+    String name = exchange.proxy().name();
     measure(exchange, observer)
         .otherwise(error -> {
           LOG.warn("Could not count the tokens of {}: {}", exchange.requestId(), error.toString());
@@ -123,18 +126,22 @@ public final class LogListener implements ExchangeListener {
         })
         .onSuccess(measured -> {
           account(entry, provider, pricedModel, measured, cacheHit);
-          publish(entry, owner);
+          publish(entry, owner, name);
         });
   }
 
   /** To everyone who may see all proxies, and to the owner's own subscribers. */
-  private void publish(JsonObject entry, String owner) {
+  private void publish(JsonObject entry, String owner, String name) {
+    DeliveryOptions all = new DeliveryOptions(SHARED);
+    if (name != null) {
+      all.addHeader(PROXY_NAME_HEADER, name);
+    }
     if (owner == null) {
       // Only before the first admin exists, who then adopts the proxy.
-      vertx.eventBus().publish(ADDRESS, entry, SHARED);
+      vertx.eventBus().publish(ADDRESS, entry, all);
       return;
     }
-    vertx.eventBus().publish(ADDRESS, entry, new DeliveryOptions(SHARED).addHeader(OWNER_HEADER, owner));
+    vertx.eventBus().publish(ADDRESS, entry, all.addHeader(OWNER_HEADER, owner));
     vertx.eventBus().publish(OwnerAddress.of(ADDRESS, owner), entry, SHARED);
   }
 

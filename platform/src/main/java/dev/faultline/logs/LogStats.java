@@ -54,6 +54,11 @@ public final class LogStats {
     return pending;
   }
 
+  /** How many times the proxies were told to hold new requests until the writer caught up. */
+  public long holds() {
+    return holds;
+  }
+
   /** How long the oldest entry still waiting has waited; 0 while none waits. */
   public long lagMillis() {
     long oldest = oldestQueuedAt;

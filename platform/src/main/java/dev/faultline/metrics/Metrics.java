@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * Rolling aggregates of the log entries, per proxy and over all proxies: 1m, 15m and 1h
- * windows, plus totals since start for Prometheus. Time is passed in, so tests control it.
+ * windows (Prometheus' totals are {@link FaultlineMeters}'). Time is passed in, so tests control it.
  * Not thread-safe: lives on the metrics verticle's event loop.
  */
 final class Metrics {
@@ -29,10 +29,9 @@ final class Metrics {
   /** Each proxy's owner, as its entries said: what is published on the owner's own address. */
   private final Map<String, String> owners = new HashMap<>();
 
-  /** One scope's windows and totals. */
+  /** One scope's windows. */
   static final class Scope {
     final Map<Window, RollingWindow> windows = new EnumMap<>(Window.class);
-    final Aggregate total = new Aggregate();
 
     Scope() {
       for (Window window : Window.values()) {
@@ -42,7 +41,6 @@ final class Metrics {
 
     void add(Sample sample, long now) {
       windows.values().forEach(w -> w.add(sample, now));
-      total.add(sample);
     }
 
     JsonObject summary(long now) {
@@ -129,13 +127,6 @@ final class Metrics {
           .put("proxies", perProxy));
     });
     return published;
-  }
-
-  /** Totals since start by proxy id, for Prometheus. */
-  Map<String, Aggregate> totals() {
-    Map<String, Aggregate> totals = new LinkedHashMap<>();
-    proxies.forEach((id, scope) -> totals.put(id, scope.total));
-    return totals;
   }
 
   /** The live slots of every scope, by scope ({@value #ALL} or a proxy id). */

@@ -5,6 +5,7 @@ import dev.faultline.feature.Feature;
 import dev.faultline.logs.LogStats;
 import dev.faultline.proxy.control.ProxyManager;
 import dev.faultline.store.Database;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -19,22 +20,29 @@ public final class MetricsFeature implements Feature {
   private final Vertx vertx;
   private final Database database;
   private final LogStats logStats;
+  private final PrometheusMeterRegistry registry;
 
-  /** @param logStats the log writer's counts, which Prometheus shows too */
-  public MetricsFeature(Vertx vertx, Database database, LogStats logStats) {
+  /**
+   * @param logStats the log writer's counts, which Prometheus shows too
+   * @param nodeId   Prometheus' {@code node} label when this Vert.x has no registry of its own
+   *                 ({@code null}: the host name)
+   */
+  public MetricsFeature(Vertx vertx, Database database, LogStats logStats, String nodeId) {
     this.vertx = vertx;
     this.database = database;
     this.logStats = logStats;
+    this.registry = PrometheusMetrics.of(vertx, nodeId);
   }
 
   @Override
   public Future<Void> start(Deployer deployer) {
-    return deployer.deploy(new MetricsVerticle(new MetricsStore(database), logStats, Clock.systemUTC())).mapEmpty();
+    return deployer.deploy(new MetricsVerticle(new MetricsStore(database), logStats, Clock.systemUTC(),
+        new FaultlineMeters(registry, logStats))).mapEmpty();
   }
 
   @Override
   public List<ApiRoutes> routes(ProxyManager proxies) {
-    return List.of(new MetricsRoutes(vertx, proxies), new SeriesRoutes(proxies, new SeriesStore(database)));
+    return List.of(new MetricsRoutes(vertx, proxies, registry), new SeriesRoutes(proxies, new SeriesStore(database)));
   }
 
   @Override

@@ -4,39 +4,40 @@ import dev.faultline.access.Caller;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.Responses;
 import dev.faultline.proxy.control.ProxyManager;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 import java.util.Set;
 
 /**
  * {@code GET /api/metrics?proxy=&window=1m|15m|1h} (rolling aggregates as JSON) and
- * {@code GET /metrics} (totals in Prometheus' text format, for a scraper). Who is not an admin
+ * {@code GET /metrics} (Micrometer's registry in Prometheus' text format, for a scraper). Who is not an admin
  * sees their own proxies' metrics only: without {@code proxy=}, theirs together; someone else's
  * {@code proxy=} is answered as a proxy that does not exist.
  */
 final class MetricsRoutes implements ApiRoutes {
 
   private static final Set<String> PARAMS = Set.of("proxy", "window");
-  private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Vertx vertx;
   private final ProxyManager proxies;
+  private final PrometheusMeterRegistry registry;
 
-  MetricsRoutes(Vertx vertx, ProxyManager proxies) {
+  MetricsRoutes(Vertx vertx, ProxyManager proxies, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.proxies = proxies;
+    this.registry = registry;
   }
 
   @Override
   public void mount(Router router) {
     router.get("/api/metrics").handler(this::metrics);
-    router.get("/metrics").handler(ctx -> MetricsVerticle.prometheus(vertx)
-        .onSuccess(text -> ctx.response().putHeader("content-type", PROMETHEUS_TYPE).end(text))
-        .onFailure(e -> Responses.failure(ctx, e)));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
   }
 
   private void metrics(RoutingContext ctx) {

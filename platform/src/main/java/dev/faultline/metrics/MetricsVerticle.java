@@ -3,6 +3,7 @@ package dev.faultline.metrics;
 import dev.faultline.access.OwnerAddress;
 import dev.faultline.logs.LogListener;
 import dev.faultline.logs.LogStats;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -28,8 +29,6 @@ public final class MetricsVerticle extends VerticleBase {
   public static final String ADDRESS = "faultline.metrics";
   /** Local request/reply: one window of one scope ({@code {"proxy_id", "window"}}). */
   private static final String SNAPSHOT = "faultline.internal.metrics.snapshot";
-  /** Local request/reply: the Prometheus text. */
-  private static final String PROMETHEUS = "faultline.internal.metrics.prometheus";
   private static final long PUBLISH_EVERY_MS = 1_000;
   private static final long SAVE_EVERY_MS = 10_000;
 
@@ -38,13 +37,23 @@ public final class MetricsVerticle extends VerticleBase {
   private final MetricsStore store;
   private final LogStats logStats;
   private final Clock clock;
+  private final FaultlineMeters meters;
   private final Metrics metrics = new Metrics();
 
-  /** @param clock the time windows are measured by; tests pass one they control */
+  /** Without Prometheus' series (counted in a registry nobody reads). */
   public MetricsVerticle(MetricsStore store, LogStats logStats, Clock clock) {
+    this(store, logStats, clock, new FaultlineMeters(new SimpleMeterRegistry(), logStats));
+  }
+
+  /**
+   * @param clock  the time windows are measured by; tests pass one they control
+   * @param meters where each entry is counted for {@code /metrics} too
+   */
+  MetricsVerticle(MetricsStore store, LogStats logStats, Clock clock, FaultlineMeters meters) {
     this.store = store;
     this.logStats = logStats;
     this.clock = clock;
+    this.meters = meters;
   }
 
   /** One window of one proxy ({@code null}: all proxies), asked of the running metrics verticle. */
@@ -59,11 +68,6 @@ public final class MetricsVerticle extends VerticleBase {
         List.copyOf(proxyIds))).put("window", window.label())).map(reply -> reply.body());
   }
 
-  /** The Prometheus text of the running metrics verticle. */
-  public static Future<String> prometheus(Vertx vertx) {
-    return vertx.eventBus().<String>request(PROMETHEUS, null).map(reply -> reply.body());
-  }
-
   @Override
   public Future<?> start() {
     return store.load()
@@ -71,11 +75,12 @@ public final class MetricsVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("Could not restore the saved metrics; the windows start empty: {}", e.getMessage()))
         .otherwiseEmpty()
         .compose(v -> {
-          MessageConsumer<JsonObject> entries = vertx.eventBus().consumer(LogListener.ADDRESS, message ->
-              metrics.record(message.body(), message.headers().get(LogListener.OWNER_HEADER), clock.millis()));
+          MessageConsumer<JsonObject> entries = vertx.eventBus().consumer(LogListener.ADDRESS, message -> {
+            metrics.record(message.body(), message.headers().get(LogListener.OWNER_HEADER), clock.millis());
+            meters.record(message.body(), Sample.of(message.body()),
+                message.headers().get(LogListener.PROXY_NAME_HEADER));
+          });
           vertx.eventBus().<JsonObject>localConsumer(SNAPSHOT, message -> message.reply(snapshot(message.body())));
-          vertx.eventBus().localConsumer(PROMETHEUS, message ->
-              message.reply(PrometheusText.render(metrics.totals(), logStats)));
           vertx.setPeriodic(PUBLISH_EVERY_MS, id -> publish());
           vertx.setPeriodic(SAVE_EVERY_MS, id -> save());
           return entries.completion();

@@ -174,7 +174,8 @@ class CallerLimitStressTest {
         .sendBuffer(Buffer.buffer(CallerLimitTest.CHAT));
   }
 
-  private static final Pattern COUNTER = Pattern.compile("(?m)^faultline_caller_rate_limited_total\\{proxy=\"([^\"]+)\"} (\\d+)$");
+  private static final Pattern COUNTER = Pattern.compile(
+      "(?m)^faultline_caller_rate_limited_total\\{node=\"[^\"]+\",proxy=\"([^\"]+)\",proxy_name=\"[^\"]*\"} (\\d+)(?:\\.0)?$");
 
   private static long prometheusCount(WebClient admin, Faultline faultline, String proxyId) {
     String text = await(admin.get(faultline.adminPort(), "127.0.0.1", "/metrics").send()).bodyAsString();

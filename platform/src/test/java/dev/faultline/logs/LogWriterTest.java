@@ -116,8 +116,8 @@ class LogWriterTest {
       assertEquals(received, logs.getLong("dropped") + logs.getLong("failed") + logs.getInteger("pending"),
           "every entry is accounted for: " + logs.encode());
       String prometheus = await(admin.get(faultline.adminPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
-      assertTrue(prometheus.contains("faultline_log_entries_total{result=\"dropped\"} " + logs.getLong("dropped")),
-          prometheus);
+      assertTrue(prometheus.matches("(?s).*\nfaultline_log_entries_total\\{node=\"[^\"]+\",result=\"dropped\"} "
+          + logs.getLong("dropped") + "(\\.0)?\n.*"), prometheus);
 
       await(faultline.database().pool().query("DROP TRIGGER refuse").execute());
       eventually("the writer to recover", () -> {

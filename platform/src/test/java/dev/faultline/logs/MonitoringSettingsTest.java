@@ -47,6 +47,12 @@ class MonitoringSettingsTest {
   }
 
   @Test
+  void theNodeLabelIsTheHostNameUnlessNamed() {
+    assertNull(load(Map.of()).monitoring().nodeId(), "empty in the shipped file: the host name is used");
+    assertEquals("eu-west-2", load(Map.of("FAULTLINE_NODE_ID", " eu-west-2 ")).monitoring().nodeId());
+  }
+
+  @Test
   void aPriceTableNextToTheJarIsFoundWithoutBeingNamed() {
     Path next = LogTesting.write(dist.resolve("config/prices.yaml"), LogTesting.TEST_PRICES);
     assertEquals(next, load(Map.of()).monitoring().pricesFile());

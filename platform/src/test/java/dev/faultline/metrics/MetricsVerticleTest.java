@@ -43,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MetricsVerticleTest {
 
+  /** The {@code node} label, configured (monitoring.node_id). */
+  private static final String NODE = "eu-1";
   private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
   @TempDir
@@ -121,7 +123,8 @@ class MetricsVerticleTest {
 
   @Test
   void prometheusTextParsesAndCountsTheRequests(Vertx vertx) {
-    Faultline faultline = LogTesting.start(vertx, dataDir);
+    Faultline faultline = await(Faultline.start(vertx, FaultlineHarness.config(dataDir)
+        .withMonitoring(LogTesting.monitoring(dataDir, null).withNodeId(NODE))));
     try {
       WebClient client = FaultlineHarness.client(vertx);
       JsonObject proxy = mockProxyThatServed(client, faultline, "p", 4);
@@ -134,16 +137,17 @@ class MetricsVerticleTest {
       assertEquals("text/plain; version=0.0.4; charset=utf-8", response.getHeader("content-type"));
       Map<String, Double> samples = PrometheusParser.parse(response.bodyAsString());
 
-      assertEquals(4.0, samples.get("faultline_requests_total{proxy=\"" + id + "\",status_class=\"2xx\"}"));
-      assertEquals(4.0, samples.get("faultline_request_duration_seconds_count{proxy=\"" + id + "\"}"));
-      assertEquals(4.0, samples.get("faultline_request_duration_seconds_bucket{proxy=\"" + id + "\",le=\"+Inf\"}"));
-      assertTrue(samples.get("faultline_request_duration_seconds_sum{proxy=\"" + id + "\"}") > 0);
-      assertTrue(samples.get("faultline_tokens_total{proxy=\"" + id + "\",direction=\"out\"}") > 0);
-      assertTrue(samples.get("faultline_cost_usd_total{proxy=\"" + id + "\"}") > 0);
-      assertEquals(0.0, samples.get("faultline_log_entries_total{result=\"dropped\"}"));
+      String labels = "node=\"" + NODE + "\",proxy=\"" + id + "\",proxy_name=\"p\"";
+      assertEquals(4.0, samples.get("faultline_requests_total{" + labels + ",status=\"200\",status_class=\"2xx\"}"));
+      assertEquals(4.0, samples.get("faultline_request_duration_seconds_count{" + labels + "}"));
+      assertEquals(4.0, samples.get("faultline_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"}"));
+      assertTrue(samples.get("faultline_request_duration_seconds_sum{" + labels + "}") > 0);
+      assertTrue(samples.get("faultline_tokens_total{direction=\"out\"," + labels + "}") > 0);
+      assertTrue(samples.get("faultline_cost_usd_total{" + labels + "}") > 0);
+      assertEquals(0.0, samples.get("faultline_log_entries_total{node=\"" + NODE + "\",result=\"dropped\"}"));
       LogTesting.eventually("/metrics to count 4 log entries written", () -> PrometheusParser.parse(
               await(client.get(faultline.adminPort(), "127.0.0.1", "/metrics").send()).bodyAsString())
-          .get("faultline_log_entries_total{result=\"written\"}") == 4.0, () -> "");
+          .get("faultline_log_entries_total{node=\"" + NODE + "\",result=\"written\"}") == 4.0, () -> "");
     } finally {
       await(faultline.stop());
     }
