@@ -13,6 +13,7 @@ import dev.faultline.feature.Feature;
 import dev.faultline.ipfilter.IpFilterFeature;
 import dev.faultline.logs.LogsFeature;
 import dev.faultline.metrics.MetricsFeature;
+import dev.faultline.metrics.PrometheusMetrics;
 import dev.faultline.plugins.PluginHost;
 import dev.faultline.proxy.ProxyBlock;
 import dev.faultline.proxy.ProxyBlocks;
@@ -100,6 +101,8 @@ public final class Faultline {
 
   /** @param tracing the telemetry feature, or null when traces are off */
   private static Future<Faultline> start(Vertx vertx, FaultlineConfig config, TelemetryFeature tracing) {
+    // On the caller's thread: the host name it may look up must not block an event loop later.
+    String node = PrometheusMetrics.nodeName(config.monitoring().nodeId());
     // What this Faultline deployed besides its proxies, in start order (stopped in reverse).
     List<String> deployments = new CopyOnWriteArrayList<>();
     Feature.Deployer deployer = verticle -> vertx.deployVerticle(verticle).onSuccess(deployments::add);
@@ -107,7 +110,7 @@ public final class Faultline {
         .compose(database -> PluginHost.start(vertx, config.pluginsDir())
             .compose(plugins -> {
               AuthFeature auth = new AuthFeature(vertx, database, config.auth(), config.dataDir());
-              List<Feature> features = features(vertx, config, database, plugins, auth, tracing);
+              List<Feature> features = features(vertx, config, database, plugins, auth, tracing, node);
               ProxyBlocks blocks = proxyBlocks(each(features, Feature::blocks), config.proxyDefaults());
               List<InterceptorFactory> steps = new ArrayList<>(each(features, Feature::requestSteps));
               steps.addAll(each(features, Feature::responseSteps));
@@ -155,7 +158,7 @@ public final class Faultline {
    * first: started first, everything is behind its sign-in gate.
    */
   private static List<Feature> features(Vertx vertx, FaultlineConfig config, Database database, PluginHost plugins,
-                                        AuthFeature auth, TelemetryFeature tracing) {
+                                        AuthFeature auth, TelemetryFeature tracing, String node) {
     FaultsFeature faults = new FaultsFeature(vertx, plugins);
     FaultlineConfig.Monitoring monitoring = config.monitoring();
     LogsFeature logs = new LogsFeature(vertx, database, new LogsFeature.Settings(monitoring.logQueueSize(),
@@ -167,7 +170,7 @@ public final class Faultline {
         new IpFilterFeature(config.trustedProxies()),
         new CallerLimitFeature(),
         logs,
-        new MetricsFeature(vertx, database, logs.stats(), monitoring.nodeId()),
+        new MetricsFeature(vertx, database, logs.stats(), node),
         // After the logs: started last, the cache stops first, before the log writer drains.
         new CacheFeature(database)));
     if (tracing != null) {

@@ -49,6 +49,15 @@ public final class PrometheusMetrics {
         .withMetrics(new MicrometerMetricsFactory(registry(nodeId))).build();
   }
 
+  /**
+   * The {@code node} label: the configured id, else this machine's host name. The first call may
+   * look the name up (blocking): make it before any event loop needs it, as {@code Faultline.start}
+   * does on its caller's thread.
+   */
+  public static String nodeName(String configured) {
+    return configured == null || configured.isBlank() ? HostName.VALUE : configured;
+  }
+
   /** The launcher's registry when this Vert.x was built by {@link #vertx}, else a new one with the JVM's series. */
   static PrometheusMeterRegistry of(Vertx vertx, String nodeId) {
     if (vertx.isMetricsEnabled() && BackendRegistries.getNow(REGISTRY) instanceof PrometheusMeterRegistry shared) {
@@ -65,7 +74,7 @@ public final class PrometheusMetrics {
 
   private static PrometheusMeterRegistry registry(String nodeId) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("node", nodeId == null || nodeId.isBlank() ? HostName.VALUE : nodeId)
+    registry.config().commonTags("node", nodeName(nodeId))
         .meterFilter(new LintedNames());
     processCpu(registry);
     return registry;
