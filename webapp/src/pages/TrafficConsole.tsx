@@ -25,11 +25,15 @@ export function TrafficConsole({ proxyId }: { proxyId?: string }) {
   const query = logQuery(effective);
   query.set('limit', '100');
   const qs = query.toString();
-  const history = useQuery({ queryKey: ['logs', qs], queryFn: () => logsApi.page(qs) });
-
   const [live, setLive] = useState<LogEntry[]>([]);
   const [state, setState] = useState<LiveState>('connecting');
   const [paused, setPaused] = useState(false);
+  // The history is read again every few seconds while the feed runs: whatever the live stream
+  // missed (a reconnect, an entry logged before it started) shows up; a paused feed stays still.
+  const history = useQuery({ queryKey: ['logs', qs], queryFn: () => logsApi.page(qs),
+    refetchInterval: paused ? false : 5_000 });
+  const refetchHistory = useRef(history.refetch);
+  refetchHistory.current = history.refetch;
   const [held, setHeld] = useState(0);
   const [missed, setMissed] = useState(0);
   const [selected, setSelected] = useState<LogEntry | null>(null);
@@ -45,6 +49,9 @@ export function TrafficConsole({ proxyId }: { proxyId?: string }) {
     return followLog(`/api/logs/stream${streamProxy ? `?proxy=${enc(streamProxy)}` : ''}`, {
       onState: (s) => {
         setState(s);
+        // Entries logged between the history's answer and the stream's start reach neither: read
+        // the history again once the stream is live (the merge keeps each request once).
+        if (s === 'live') void refetchHistory.current();
         if (s === 'signed-out') sessionGone();
       },
       onDropped: (n) => setMissed((m) => m + n),
