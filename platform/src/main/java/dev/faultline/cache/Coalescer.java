@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * upstream and {@link Turn#share shares} what it stored. Identical misses that arrive meanwhile
  * follow: they wait and are answered from that entry, or, when the leader got nothing storable
  * ({@link Turn#pass}), try again, and one of them leads. Shared by every event loop of every proxy.
+ * Per node: in a cluster, identical calls that reach different nodes at once each go upstream
+ * (the entry the first one stores then answers every node).
  */
 final class Coalescer {
 

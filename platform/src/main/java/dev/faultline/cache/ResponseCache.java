@@ -45,6 +45,7 @@ public final class ResponseCache extends VerticleBase {
   private final CacheStore store;
   private final Cache<String, CacheEntry> front;
   private final Coalescer coalescer = new Coalescer();
+  private final CacheInvalidations invalidations = new CacheInvalidations();
   private final Map<String, CacheCounters> counters = new ConcurrentHashMap<>();
   /** Bumped by every invalidation, so a read that raced one does not put a stale entry in front. */
   private final AtomicLong generation = new AtomicLong();
@@ -66,7 +67,8 @@ public final class ResponseCache extends VerticleBase {
   @Override
   public Future<?> start() {
     writerPool = writerPool(vertx, database.file());
-    return secret()
+    return invalidations.follow(vertx, this::dropFromFront, this::dropProxyFromFront)
+        .compose(v -> secret())
         .compose(secret -> pool.query("SELECT COALESCE(MAX(lru), 0) AS last FROM cache_entries").execute()
             .map(rows -> {
               keys = new CacheKeys(secret);
@@ -196,15 +198,25 @@ public final class ResponseCache extends VerticleBase {
     writer.touch(entry.key(), System.currentTimeMillis());
   }
 
-  /** Drops entries from memory once they are gone from the table. */
+  /** Drops entries from memory once they are gone from the table, here and on the cluster's other nodes. */
   void evicted(Collection<String> keys) {
+    dropFromFront(keys);
+    invalidations.keysGone(keys);
+  }
+
+  void evictedProxy(String proxyId) {
+    dropProxyFromFront(proxyId);
+    invalidations.proxyCleared(proxyId);
+  }
+
+  private void dropFromFront(Collection<String> keys) {
     if (!keys.isEmpty()) {
       generation.incrementAndGet();
       front.invalidateAll(keys);
     }
   }
 
-  void evictedProxy(String proxyId) {
+  private void dropProxyFromFront(String proxyId) {
     generation.incrementAndGet();
     front.asMap().values().removeIf(entry -> entry.proxyId().equals(proxyId));
   }

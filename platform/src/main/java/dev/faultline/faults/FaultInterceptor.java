@@ -30,14 +30,15 @@ final class FaultInterceptor implements Interceptor {
 
   @Override
   public Future<ProviderResponse> intercept(Exchange exchange, Chain chain) {
-    FaultPlan plan = faults.plan(exchange);
-    plan.headers().forEach(exchange::responseHeader);
-    plan.touched().forEach(strategy -> FaultMark.touched(exchange, strategy));
-    if (plan.delayMillis() == 0) {
-      return act(plan, exchange, chain);
-    }
-    // A caller who leaves during the delay goes no further: the pipeline stops at the next step.
-    return vertx.timer(plan.delayMillis()).compose(v -> act(plan, exchange, chain));
+    return faults.plan(exchange).compose(plan -> {
+      plan.headers().forEach(exchange::responseHeader);
+      plan.touched().forEach(strategy -> FaultMark.touched(exchange, strategy));
+      if (plan.delayMillis() == 0) {
+        return act(plan, exchange, chain);
+      }
+      // A caller who leaves during the delay goes no further: the pipeline stops at the next step.
+      return vertx.timer(plan.delayMillis()).compose(v -> act(plan, exchange, chain));
+    });
   }
 
   private Future<ProviderResponse> act(FaultPlan plan, Exchange exchange, Chain chain) {

@@ -1,15 +1,16 @@
 package dev.faultline.faults;
 
 import dev.faultline.plugin.api.Fault;
-import dev.faultline.plugin.api.FaultContext;
 import dev.faultline.plugin.api.FaultDecision;
 import dev.faultline.plugin.api.FaultRequest;
 import dev.faultline.plugin.api.FaultStrategy;
 import dev.faultline.plugin.api.ProxyRequest;
+import dev.faultline.plugin.api.SharedCounter;
 import dev.faultline.proxy.ProxyDefinition;
 import dev.faultline.proxy.ProxyException;
 import dev.faultline.proxy.request.Exchange;
 import dev.faultline.proxy.request.ProxyError;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -50,7 +51,7 @@ final class ProxyFaults {
   private final long generation;
   private final Set<String> strategies;
   private final FaultCatalog catalog;
-  private final FaultContext context;
+  private final Vertx vertx;
   private final Clock clock;
   private final long seed;
   private final boolean headerOverride;
@@ -58,6 +59,9 @@ final class ProxyFaults {
   /** The proxy's own upstream timeout, from {@code rules}. */
   private final Optional<Long> timeout;
   private final AtomicLong requests = new AtomicLong();
+  /** The cluster's request count, when schedules or the seed need one; {@code null}: this node's {@link #requests}. */
+  private final SharedCounter sharedIndex;
+  private final FaultCounters counters;
   private final Map<String, List<Rule>> overrides = new ConcurrentHashMap<>();
 
   ProxyFaults(ProxyDefinition proxy, FaultCatalog catalog, Vertx vertx, Clock clock, long generation) {
@@ -66,7 +70,8 @@ final class ProxyFaults {
     this.generation = generation;
     this.catalog = catalog;
     this.clock = clock;
-    this.context = new Context(vertx, proxy.id());
+    this.counters = new FaultCounters(vertx, proxy.id(), settings);
+    this.vertx = vertx;
     FaultOptions options = FaultOptions.from(proxy.block(FaultOptions.NAME));
     this.seed = options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong();
     this.headerOverride = options.headerOverride();
@@ -77,8 +82,11 @@ final class ProxyFaults {
         strategies.add(id);
       }
     });
-    this.rules = build(stored);
+    this.rules = build(stored, "entries");
     this.timeout = timeoutOf(rules);
+    boolean counted = options.seed() != null || rules.stream()
+        .anyMatch(rule -> rule.entry().schedule() != null && rule.entry().schedule().nextRequests() != null);
+    this.sharedIndex = counted && counters.clustered() ? counters.counter("requests") : null;
   }
 
   /** Whether these faults were built from {@code proxy}'s settings, set {@code generation} times afresh. */
@@ -100,17 +108,45 @@ final class ProxyFaults {
     return timeout.isPresent() || headerOverride;
   }
 
-  /** Asks the faults that apply to this request; throws a 400 ProxyError for a bad override header. */
-  FaultPlan plan(Exchange exchange) {
-    long index = requests.getAndIncrement();
-    FaultPlan plan = new FaultPlan();
-    List<Rule> active = override(exchange).orElse(rules);
-    if (active.isEmpty()) {
-      return plan;
+  /**
+   * Asks the faults that apply to this request; fails with a 400 ProxyError for a bad override
+   * header. In a cluster, the request's number (which schedules and the seed read) is counted
+   * across the nodes when a schedule or a seed needs it.
+   */
+  Future<FaultPlan> plan(Exchange exchange) {
+    List<Rule> active;
+    try {
+      active = override(exchange).orElse(rules);
+    } catch (RuntimeException e) {
+      requests.getAndIncrement();
+      return Future.failedFuture(e);
     }
-    FaultRequest request = request(exchange, index);
-    Instant now = clock.instant();
-    for (Rule rule : active) {
+    return nextIndex().compose(index -> {
+      FaultPlan plan = new FaultPlan();
+      if (active.isEmpty()) {
+        return Future.succeededFuture(plan);
+      }
+      return decide(active, 0, request(exchange, index), index, clock.instant(), exchange, plan);
+    });
+  }
+
+  /** This request's number: the cluster's count when one is kept, else this node's. */
+  private Future<Long> nextIndex() {
+    if (sharedIndex == null) {
+      return Future.succeededFuture(requests.getAndIncrement());
+    }
+    return sharedIndex.addAndGet(1).map(n -> n - 1).otherwise(e -> {
+      LOG.warn("Proxy {}: the cluster's request count is unreachable ({}); counting on this node", proxyId,
+          e.toString());
+      return requests.getAndIncrement();
+    });
+  }
+
+  /** Rule {@code i} and the ones after it, in turn, until one decides for the request. */
+  private Future<FaultPlan> decide(List<Rule> active, int i, FaultRequest request, long index, Instant now,
+                                   Exchange exchange, FaultPlan plan) {
+    for (int at = i; at < active.size(); at++) {
+      Rule rule = active.get(at);
       FaultEntry entry = rule.entry();
       if (rule.fault() == null || entry.schedule() != null && !entry.schedule().active(now, index)) {
         continue;
@@ -118,19 +154,23 @@ final class ProxyFaults {
       if (entry.rate() < 1 && request.random().nextDouble() >= entry.rate()) {
         continue;
       }
-      FaultDecision decision;
+      Future<FaultDecision> decision;
       try {
-        decision = rule.fault().decide(request);
+        decision = rule.fault().decideAsync(request);
       } catch (RuntimeException | LinkageError e) {
-        LOG.error("Fault '{}' of proxy {} failed; request {} is served without it", entry.strategy(), proxyId,
-            exchange.requestId(), e);
-        continue;
+        decision = Future.failedFuture(e);
       }
-      if (decision != null && plan.add(entry.strategy(), decision)) {
-        break;
-      }
+      int next = at + 1;
+      return decision
+          .otherwise(e -> {
+            LOG.error("Fault '{}' of proxy {} failed; request {} is served without it", entry.strategy(), proxyId,
+                exchange.requestId(), e);
+            return null;
+          })
+          .compose(decided -> decided != null && plan.add(entry.strategy(), decided) ? Future.succeededFuture(plan)
+              : decide(active, next, request, index, now, exchange, plan));
     }
-    return plan;
+    return Future.succeededFuture(plan);
   }
 
   /** The upstream timeout for this request (an override's, else the proxy's), if any. */
@@ -155,7 +195,8 @@ final class ProxyFaults {
       if (known != null) {
         return known;
       }
-      List<Rule> built = build(FaultEntries.toJson(FaultOverride.parse(header, catalog, clock.instant())));
+      List<Rule> built = build(FaultEntries.toJson(FaultOverride.parse(header, catalog, clock.instant())),
+          "override." + FaultCounters.digest(header));
       if (overrides.size() >= MAX_OVERRIDES) {
         overrides.clear();
       }
@@ -182,13 +223,13 @@ final class ProxyFaults {
   }
 
   /** The rules of stored entries; an entry that no longer checks, or whose strategy fails, is skipped. */
-  private List<Rule> build(JsonArray entries) {
+  private List<Rule> build(JsonArray entries, String scope) {
     List<Rule> built = new ArrayList<>(entries.size());
     Instant now = clock.instant();
     for (int i = 0; i < entries.size(); i++) {
       try {
         FaultEntry entry = FaultEntries.entry(entries.getValue(i), FaultEntries.FIELD + "[" + i + "]", catalog, now);
-        built.add(new Rule(entry, entry.isUpstreamTimeout() ? null : create(entry)));
+        built.add(new Rule(entry, entry.isUpstreamTimeout() ? null : create(entry, scope + "." + i)));
       } catch (ProxyException e) {
         LOG.warn("Proxy {}: fault skipped, {}", proxyId, e.getMessage());
       } catch (RuntimeException | LinkageError e) {
@@ -198,9 +239,10 @@ final class ProxyFaults {
     return List.copyOf(built);
   }
 
-  private Fault create(FaultEntry entry) {
+  /** @param scope names the entry among the proxy's, for its counters */
+  private Fault create(FaultEntry entry, String scope) {
     FaultStrategy strategy = catalog.find(entry.strategy()).orElseThrow();
-    Fault fault = strategy.create(entry.params(), context);
+    Fault fault = strategy.create(entry.params(), counters.context(vertx, scope));
     if (fault == null) {
       throw new IllegalStateException("fault strategy '" + entry.strategy() + "' made no fault");
     }
@@ -209,8 +251,5 @@ final class ProxyFaults {
 
   private static String settingsOf(ProxyDefinition proxy) {
     return Json.encode(proxy.block(FaultEntries.FIELD)) + Json.encode(proxy.block(FaultOptions.NAME));
-  }
-
-  private record Context(Vertx vertx, String proxyId) implements FaultContext {
   }
 }

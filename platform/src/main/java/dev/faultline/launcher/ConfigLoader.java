@@ -2,6 +2,7 @@ package dev.faultline.launcher;
 
 import dev.faultline.api.AllowedHosts;
 import dev.faultline.auth.AuthSettings;
+import dev.faultline.cluster.ClusterSettings;
 import dev.faultline.ipfilter.IpRule;
 import dev.faultline.proxy.upstream.UpstreamPolicy.PrivateUpstreams;
 import dev.faultline.server.ConnectionTimeouts;
@@ -87,7 +88,38 @@ public final class ConfigLoader {
     }
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
         monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s), auth(s),
-        privateUpstreams(s), telemetry(s));
+        privateUpstreams(s), telemetry(s), cluster(s));
+  }
+
+  /**
+   * The {@code cluster:} block; optional (older faultline.yaml files lack it). A clustered node
+   * needs the shared store: SQLite, a file on one machine, is refused with why.
+   */
+  private ClusterSettings cluster(Map<String, Object> s) {
+    String enabledText = optional(s, "cluster.enabled", "FAULTLINE_CLUSTER_ENABLED");
+    boolean enabled = enabledText != null && parse("cluster.enabled", "FAULTLINE_CLUSTER_ENABLED", enabledText,
+        ConfigLoader::bool);
+    String portText = optional(s, "cluster.port", "FAULTLINE_CLUSTER_PORT");
+    int port = portText == null ? ClusterSettings.DEFAULT_PORT
+        : parse("cluster.port", "FAULTLINE_CLUSTER_PORT", portText, v -> checkPort(Integer.parseInt(v), false));
+    String busText = optional(s, "cluster.bus_port", "FAULTLINE_CLUSTER_BUS_PORT");
+    int busPort = busText == null ? 0
+        : parse("cluster.bus_port", "FAULTLINE_CLUSTER_BUS_PORT", busText, v -> checkPort(Integer.parseInt(v), true));
+    List<String> members = list(s, "cluster.members", "FAULTLINE_CLUSTER_MEMBERS", ClusterSettings::checkMember);
+    if (enabled && members.isEmpty()) {
+      throw new ConfigException("cluster.members (FAULTLINE_CLUSTER_MEMBERS): a clustered node needs the list of "
+          + "nodes to join through, host[:port], e.g. 10.0.0.1,10.0.0.2:5701 (multicast is not used)");
+    }
+    if (enabled && !sharedStore(s)) {
+      throw new ConfigException(ClusterSettings.sqliteRefusal());
+    }
+    return new ClusterSettings(enabled, members, port, optional(s, "cluster.host", "FAULTLINE_CLUSTER_HOST"),
+        optional(s, "cluster.public_host", "FAULTLINE_CLUSTER_PUBLIC_HOST"), busPort);
+  }
+
+  /** Whether the store is one every node can reach (PostgreSQL), not the embedded SQLite file. */
+  private boolean sharedStore(Map<String, Object> s) {
+    return optional(s, "store.url", "FAULTLINE_STORE_URL") != null;
   }
 
   /**

@@ -5,7 +5,11 @@ import dev.faultline.api.AllowedHosts;
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.api.DashboardRoutes;
 import dev.faultline.api.EventBusBridges;
+import dev.faultline.api.HealthSection;
 import dev.faultline.auth.AuthFeature;
+import dev.faultline.cluster.ClusterMembers;
+import dev.faultline.cluster.ClusterNode;
+import dev.faultline.cluster.ClusterSettings;
 import dev.faultline.cache.CacheFeature;
 import dev.faultline.callerlimit.CallerLimitFeature;
 import dev.faultline.faults.FaultsFeature;
@@ -36,6 +40,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +106,10 @@ public final class Faultline {
 
   /** @param tracing the telemetry feature, or null when traces are off */
   private static Future<Faultline> start(Vertx vertx, FaultlineConfig config, TelemetryFeature tracing) {
+    String refusal = clusterRefusal(vertx, config.cluster());
+    if (refusal != null) {
+      return Future.failedFuture(new ConfigLoader.ConfigException(refusal));
+    }
     // On the caller's thread: the host name it may look up must not block an event loop later.
     String node = PrometheusMetrics.nodeName(config.monitoring().nodeId());
     // What this Faultline deployed besides its proxies, in start order (stopped in reverse).
@@ -125,12 +134,19 @@ public final class Faultline {
               List<String> outbound = new ArrayList<>(each(features, Feature::outboundAddresses));
               outbound.add(ProxyManager.STATUS_ADDRESS);
               List<ApiRoutes> routes = new ArrayList<>(each(features, f -> f.routes(proxies)));
+              List<HealthSection> health = each(features, Feature::health);
+              AtomicReference<AdminApiVerticle> adminServer = new AtomicReference<>();
+              ClusterMembers members = new ClusterMembers(vertx, () -> adminAddress(config, adminServer.get()),
+                  () -> database.ping().timeout(2, TimeUnit.SECONDS)
+                      .map(v -> health.stream().allMatch(HealthSection::healthy)));
+              routes.add(members);
               routes.add(EventBusBridges.sockJs(vertx, outbound));
               // The dashboard last: every /api route above wins over its page fallback.
               routes.add(new DashboardRoutes());
               AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
-                  routes, each(features, Feature::health), new AllowedHosts(config.host(), config.adminAllowedHosts()),
+                  routes, health, new AllowedHosts(config.host(), config.adminAllowedHosts()),
                   config.timeouts());
+              adminServer.set(admin);
               // Providers first: a proxy whose provider went is down before the features react.
               plugins.onChange(change -> proxies.providersChanged(change)
                   .compose(v -> inTurn(features, feature -> feature.pluginsChanged(change, proxies))));
@@ -138,6 +154,7 @@ public final class Faultline {
               // What the features run beside the proxies is up before any proxy serves.
               Integer bridgePort = config.monitoring().tcpBridgePort();
               return inTurn(features, feature -> feature.start(deployer))
+                  .compose(v -> members.start())
                   .compose(v -> bridgePort == null ? Future.succeededFuture()
                       : deployer.deploy(new EventBusBridges.TcpBridgeVerticle(config.host(), bridgePort, outbound,
                           auth.credentials())).recover(e -> portTaken(e, "the TCP event-bus bridge", bridgePort,
@@ -146,6 +163,7 @@ public final class Faultline {
                       "server.admin_port: set FAULTLINE_ADMIN_PORT or --admin-port to another port (0: any free one)")))
                   .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, auth, deployments));
             }))
+        .compose(faultline -> faultline.followCluster().map(faultline))
         .compose(faultline -> faultline.restoreProxies().map(faultline))
         .onSuccess(faultline -> faultline.plugins.watch(vertx, PLUGIN_RESCAN_MS));
   }
@@ -178,6 +196,32 @@ public final class Faultline {
       features.add(tracing);
     }
     return List.copyOf(features);
+  }
+
+  /**
+   * Why this node may not start as configured, or {@code null}: a clustered node needs a
+   * clustered Vert.x and a store every node shares.
+   */
+  private static String clusterRefusal(Vertx vertx, ClusterSettings cluster) {
+    if (!cluster.enabled()) {
+      return vertx.isClustered() ? "this Vert.x is clustered but cluster.enabled is false" : null;
+    }
+    if (!vertx.isClustered()) {
+      return "cluster.enabled: Faultline needs a clustered Vert.x (ClusterNode.join builds one)";
+    }
+    // Until the shared store exists, a clustered node runs only in tests that share one SQLite file.
+    return cluster.sharedSqliteForTests() ? null : ClusterSettings.sqliteRefusal();
+  }
+
+  /** Where this node's admin API is reached, as the cluster's members list shows it. */
+  private static String adminAddress(FaultlineConfig config, AdminApiVerticle admin) {
+    String host = config.cluster().publicHost() != null ? config.cluster().publicHost() : config.host();
+    return host + ":" + (admin == null ? config.adminPort() : admin.actualPort());
+  }
+
+  /** In a cluster: proxy changes are announced to, and followed from, the other nodes. */
+  private Future<Void> followCluster() {
+    return vertx.isClustered() ? proxies.followCluster(ClusterNode.nodeId(vertx)) : Future.succeededFuture();
   }
 
   private static <T> List<T> each(List<Feature> features, Function<Feature, List<T>> part) {

@@ -1,6 +1,7 @@
 package dev.faultline.launcher;
 
 import dev.faultline.auth.AuthSettings;
+import dev.faultline.cluster.ClusterSettings;
 import dev.faultline.proxy.upstream.UpstreamPolicy.PrivateUpstreams;
 import dev.faultline.server.ConnectionTimeouts;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +25,7 @@ import java.util.List;
  * @param auth           accounts: sessions, the first admin, mail, social sign-in
  * @param privateUpstreams whose proxies may forward to loopback and private networks (admins' always)
  * @param telemetry      where traces of proxied calls go, if anywhere
+ * @param cluster        whether and how this node joins a cluster
  */
 public record FaultlineConfig(
     String host,
@@ -42,9 +44,11 @@ public record FaultlineConfig(
     ConnectionTimeouts timeouts,
     AuthSettings auth,
     PrivateUpstreams privateUpstreams,
-    Telemetry telemetry) {
+    Telemetry telemetry,
+    ClusterSettings cluster) {
 
   public FaultlineConfig {
+    cluster = cluster == null ? ClusterSettings.off() : cluster;
     telemetry = telemetry == null ? Telemetry.off() : telemetry;
     privateUpstreams = privateUpstreams == null ? PrivateUpstreams.ADMINS : privateUpstreams;
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
@@ -57,6 +61,16 @@ public record FaultlineConfig(
   @Override
   public JsonObject proxyDefaults() {
     return proxyDefaults.copy();
+  }
+
+  /** The settings of a node that is not part of a cluster. */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
+                         List<String> trustedProxies, JsonObject proxyDefaults, List<String> adminAllowedHosts,
+                         ConnectionTimeouts timeouts, AuthSettings auth, PrivateUpstreams privateUpstreams,
+                         Telemetry telemetry) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, null);
   }
 
   /** The settings without traces. */
@@ -158,68 +172,74 @@ public record FaultlineConfig(
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withAdminAllowedHosts(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams, telemetry);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withTimeouts(ConnectionTimeouts value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams, telemetry);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withAuth(AuthSettings value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams, telemetry);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams, telemetry, cluster);
   }
 
   public FaultlineConfig withPrivateUpstreams(PrivateUpstreams value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value, telemetry);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value, telemetry, cluster);
   }
 
   public FaultlineConfig withTelemetry(Telemetry value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
         proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams,
-        value);
+        value, cluster);
+  }
+
+  public FaultlineConfig withCluster(ClusterSettings value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams,
+        telemetry, value);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.faultline.launcher;
 
 import dev.faultline.api.Version;
+import dev.faultline.cluster.ClusterNode;
+import dev.faultline.cluster.ClusterSettings;
 import dev.faultline.launcher.cli.Cli;
 import dev.faultline.metrics.PrometheusMetrics;
 import io.vertx.core.Vertx;
@@ -52,7 +54,20 @@ public final class Main {
     }
 
     // Its event loops, HTTP servers and client pools are counted for /metrics.
-    Vertx vertx = PrometheusMetrics.vertx(config.monitoring().nodeId());
+    Vertx vertx;
+    ClusterSettings cluster = config.cluster();
+    if (cluster.enabled()) {
+      try {
+        vertx = ClusterNode.join(PrometheusMetrics.builder(config.monitoring().nodeId(), ClusterNode.options(cluster)),
+            cluster).toCompletionStage().toCompletableFuture().join();
+      } catch (CompletionException failed) {
+        Throwable e = failed.getCause() == null ? failed : failed.getCause();
+        log.error("Faultline could not join its cluster: {}", e.getMessage());
+        return e instanceof ClusterNode.IncompatibleNodeException ? 2 : 1;
+      }
+    } else {
+      vertx = PrometheusMetrics.vertx(config.monitoring().nodeId());
+    }
     try {
       Faultline faultline = Faultline.start(vertx, config).toCompletionStage().toCompletableFuture().join();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(faultline, vertx, log), "faultline-shutdown"));

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only writer of log rows. Takes entries from {@value LogListener#ADDRESS} into a bounded
+ * The only writer of this node's log rows. Takes entries from {@value LogListener#ADDRESS} (this
+ * node's: in a cluster, the others' are theirs to write) into a bounded
  * queue and inserts them in batches, one transaction each, on a worker thread; while a batch is
  * written the next one gathers, so a burst costs few transactions. At a full queue, either the
  * proxies are held ({@link LogPressure}) until half of it is written — the entries of requests
@@ -96,7 +97,8 @@ public final class LogWriterVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.executeBlocking(() -> LogSink.open(databaseFile)).compose(opened -> {
       sink = opened;
-      consumer = vertx.eventBus().consumer(LogListener.ADDRESS, message -> offer(message.body()));
+      // This node's entries alone: in a cluster every node's reach every node, and each writes its own rows.
+      consumer = vertx.eventBus().localConsumer(LogListener.ADDRESS, message -> offer(message.body()));
       if (retentionDays > 0 || retentionRows > 0) {
         vertx.setTimer(FIRST_PRUNE_MS, id -> prune());
         vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());

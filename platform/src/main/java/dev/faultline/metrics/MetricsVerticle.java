@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * every few seconds and at stop so that a restart does not zero them.
  */
 public final class MetricsVerticle extends VerticleBase {
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   /** Where the rolling aggregates are published every second. */
   public static final String ADDRESS = "faultline.metrics";
@@ -75,15 +78,17 @@ public final class MetricsVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("Could not restore the saved metrics; the windows start empty: {}", e.getMessage()))
         .otherwiseEmpty()
         .compose(v -> {
-          MessageConsumer<JsonObject> entries = vertx.eventBus().consumer(LogListener.ADDRESS, message -> {
-            metrics.record(message.body(), message.headers().get(LogListener.OWNER_HEADER), clock.millis());
-            meters.record(message.body(), Sample.of(message.body()),
-                message.headers().get(LogListener.PROXY_NAME_HEADER));
-          });
+          // Every node's entries (in a cluster too): the rates and percentiles are the cluster's.
+          MessageConsumer<JsonObject> entries = vertx.eventBus().consumer(LogListener.ADDRESS, message ->
+              metrics.record(message.body(), message.headers().get(LogListener.OWNER_HEADER), clock.millis()));
+          // This node's alone: Prometheus scrapes each node, whose series carry its node label.
+          MessageConsumer<JsonObject> own = vertx.eventBus().localConsumer(LogListener.ADDRESS, message ->
+              meters.record(message.body(), Sample.of(message.body()),
+                  message.headers().get(LogListener.PROXY_NAME_HEADER)));
           vertx.eventBus().<JsonObject>localConsumer(SNAPSHOT, message -> message.reply(snapshot(message.body())));
           vertx.setPeriodic(PUBLISH_EVERY_MS, id -> publish());
           vertx.setPeriodic(SAVE_EVERY_MS, id -> save());
-          return entries.completion();
+          return Future.all(entries.completion(), own.completion());
         });
   }
 
@@ -99,12 +104,16 @@ public final class MetricsVerticle extends VerticleBase {
         : metrics.snapshotOf(ids.stream().map(String.class::cast).toList(), window, clock.millis());
   }
 
-  /** Everything to those who see all; each owner's proxies to that owner (the log writer's counts are not theirs). */
+  /**
+   * On this node's bus alone (every node's windows already hold the whole cluster's traffic, so
+   * a dashboard gets one summary a second, not one per node). Everything to those who see all;
+   * each owner's proxies to that owner (the log writer's counts are not theirs).
+   */
   private void publish() {
     long now = clock.millis();
-    vertx.eventBus().publish(ADDRESS, metrics.published(now).put("logs", logStats.toJson()));
+    vertx.eventBus().publish(ADDRESS, metrics.published(now).put("logs", logStats.toJson()), LOCAL);
     metrics.publishedByOwner(now).forEach((owner, body) ->
-        vertx.eventBus().publish(OwnerAddress.of(ADDRESS, owner), body));
+        vertx.eventBus().publish(OwnerAddress.of(ADDRESS, owner), body, LOCAL));
   }
 
   private Future<Void> save() {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -43,10 +44,15 @@ public final class PrometheusMetrics {
    * @param nodeId the {@code node} label; {@code null}: this machine's host name
    */
   public static Vertx vertx(String nodeId) {
-    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+    return builder(nodeId, new VertxOptions()).build();
+  }
+
+  /** A builder of such a Vert.x on {@code options} (a cluster's event-bus settings), to build clustered. */
+  public static VertxBuilder builder(String nodeId, VertxOptions options) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setRegistryName(REGISTRY).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
-    return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
-        .withMetrics(new MicrometerMetricsFactory(registry(nodeId))).build();
+    return Vertx.builder().with(options.setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry(nodeId)));
   }
 
   /**

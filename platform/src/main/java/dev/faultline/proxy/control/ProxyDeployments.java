@@ -10,6 +10,7 @@ import dev.faultline.proxy.request.ProxyVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +38,8 @@ final class ProxyDeployments {
   private static final long START_TIMEOUT_SECONDS = 15;
   /** A stop lets requests in flight finish for 10 s, then closes the provider session. */
   private static final long STOP_TIMEOUT_SECONDS = 20;
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final ProxyManager.Settings settings;
@@ -68,6 +71,12 @@ final class ProxyDeployments {
 
   String failure(String id) {
     return failures.get(id);
+  }
+
+  /** What proxy {@code id} runs with here now; {@code null} when it does not run. */
+  ProxyDefinition current(String id) {
+    Deployment deployment = live.get(id);
+    return deployment == null ? null : deployment.proxy();
   }
 
   void forget(String id) {
@@ -232,7 +241,11 @@ final class ProxyDeployments {
     return error;
   }
 
-  /** To everyone who may see all proxies, and to the owner's own subscribers. */
+  /**
+   * To everyone who may see all proxies, and to the owner's own subscribers, on this node alone:
+   * in a cluster each node runs (or fails to run) the proxy on its own, and a dashboard shows the
+   * node it is connected to, as the admin API it reads does.
+   */
   private void publish(ProxyDefinition proxy, String status, String error) {
     JsonObject change = new JsonObject()
         .put("proxy_id", proxy.id())
@@ -241,9 +254,9 @@ final class ProxyDeployments {
         .put("status", status)
         .put("error", error)
         .put("ts", Instant.now().toString());
-    vertx.eventBus().publish(ProxyManager.STATUS_ADDRESS, change);
+    vertx.eventBus().publish(ProxyManager.STATUS_ADDRESS, change, LOCAL);
     if (proxy.owner() != null) {
-      vertx.eventBus().publish(OwnerAddress.of(ProxyManager.STATUS_ADDRESS, proxy.owner()), change);
+      vertx.eventBus().publish(OwnerAddress.of(ProxyManager.STATUS_ADDRESS, proxy.owner()), change, LOCAL);
     }
   }
 

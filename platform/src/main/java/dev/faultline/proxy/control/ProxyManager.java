@@ -34,12 +34,19 @@ public final class ProxyManager {
   /** Event-bus address where a proxy's start, stop and failure are published. */
   public static final String STATUS_ADDRESS = "faultline.proxy.status";
   public static final String DEMO_NAME = "demo";
+  /**
+   * Clustered event-bus address where a node announces that it stored a change to a proxy
+   * ({@code {"id": …, "node": …}}, nothing else: no settings, no secret); every other node then
+   * reads the proxy again from the shared store and makes its own live state match.
+   */
+  public static final String CHANGED_ADDRESS = "faultline.cluster.proxy.changed";
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
 
   /** The last bound on a whole change (several steps and store calls), after which the next one goes. */
   static final long CHANGE_TIMEOUT_SECONDS = 60;
 
+  private final Vertx vertx;
   private final ProxyStore store;
   private final PluginHost plugins;
   private final ProxyInput input;
@@ -51,6 +58,8 @@ public final class ProxyManager {
   private Future<?> queue = Future.succeededFuture();
   private volatile boolean closing;
   private volatile long changeTimeoutMs = TimeUnit.SECONDS.toMillis(CHANGE_TIMEOUT_SECONDS);
+  /** This node's id in its cluster, which its announcements carry; {@code null}: not clustered, nothing announced. */
+  private volatile String node;
 
   /**
    * What proxies are run with.
@@ -66,6 +75,7 @@ public final class ProxyManager {
 
   public ProxyManager(Vertx vertx, Settings settings, ProxyStore store, PluginHost plugins, ProxyBlocks blocks,
                       ProxyRuntime runtime) {
+    this.vertx = vertx;
     this.store = store;
     this.plugins = plugins;
     this.input = new ProxyInput(blocks);
@@ -84,6 +94,46 @@ public final class ProxyManager {
   /** The port the admin API actually bound, which no proxy may take. */
   public void adminPort(int port) {
     this.adminPort = port;
+  }
+
+  /**
+   * Joins the other nodes of a cluster: from now on each stored change is announced on
+   * {@link #CHANGED_ADDRESS}, and each change another node announces is followed here.
+   *
+   * @param nodeId this node's id in the cluster
+   */
+  public Future<Void> followCluster(String nodeId) {
+    this.node = nodeId;
+    return vertx.eventBus().<JsonObject>consumer(CHANGED_ADDRESS, message -> {
+      JsonObject change = message.body();
+      if (!nodeId.equals(change.getString("node")) && change.getValue("id") instanceof String id) {
+        reload(id).onFailure(e -> LOG.warn("Cluster: could not follow the change of proxy {} made on node {}: {}", id,
+            change.getString("node"), e.getMessage()));
+      }
+    }).completion();
+  }
+
+  /**
+   * Makes this node's live proxy {@code id} match what is stored: another node created, changed,
+   * started, stopped or deleted it. Reconfigured in place when only its settings changed.
+   */
+  public Future<Void> reload(String id) {
+    return serialized(() -> store.find(id).compose(found -> {
+      ProxyDefinition live = deployments.current(id);
+      if (found.isEmpty()) {
+        deployments.forget(id);
+        return live == null ? Future.succeededFuture() : deployments.transition(live, null);
+      }
+      return deployments.transition(live, found.get());
+    }));
+  }
+
+  /** Tells the other nodes of the cluster, if any, that proxy {@code id} changed in the store. */
+  private void announce(String id) {
+    String self = node;
+    if (self != null) {
+      vertx.eventBus().publish(CHANGED_ADDRESS, new JsonObject().put("id", id).put("node", self));
+    }
   }
 
   /** The proxies {@code caller} may see: their own, or all for an admin. */
@@ -143,6 +193,7 @@ public final class ProxyManager {
               : deployments.transition(null, proxy).map(proxy))
           .compose(created -> store.insert(created)
               .recover(e -> deployments.transition(created, null).transform(v -> Future.failedFuture(e)))
+              .onSuccess(v -> announce(created.id()))
               .map(v -> view(created)));
     });
   }
@@ -159,6 +210,7 @@ public final class ProxyManager {
           .compose(others -> deployments.transition(current, next))
           .compose(v -> store.update(next)
               .recover(e -> deployments.transition(next, current).transform(x -> Future.failedFuture(e))))
+          .onSuccess(v -> announce(id))
           .map(v -> view(next));
     }));
   }
@@ -175,6 +227,7 @@ public final class ProxyManager {
     return serialized(() -> find(id).compose(proxy -> deployments.transition(proxy, null)
         .compose(v -> store.delete(id))
         .onSuccess(v -> deployments.forget(id))
+        .onSuccess(v -> announce(id))
         .mapEmpty()));
   }
 

@@ -1,5 +1,7 @@
 package dev.faultline.plugin.api;
 
+import io.vertx.core.Future;
+
 /**
  * One configured fault of one proxy, made by {@link FaultStrategy#create}. Decides per request.
  *
@@ -15,4 +17,14 @@ public interface Fault {
    * select. An exception here is logged and the request is served without this fault.
    */
   FaultDecision decide(FaultRequest request);
+
+  /**
+   * What to do with {@code request}, when deciding needs a round trip (a {@link SharedCounter} of a
+   * cluster). The host calls this one; by default it answers {@link #decide} at once. A failed
+   * future is treated as an exception of {@link #decide}: logged, the request served without
+   * this fault.
+   */
+  default Future<FaultDecision> decideAsync(FaultRequest request) {
+    return Future.succeededFuture(decide(request));
+  }
 }

@@ -16,6 +16,14 @@
  *       {@link dev.faultline.plugin.api.EventFault}.</li>
  * </ul>
  *
+ * <p>In a cluster of Faultline nodes, each node builds its own {@code Fault} for a proxy. A fault
+ * that keeps a limit which should count the whole cluster's requests (as the real provider's
+ * does) asks the host for {@link dev.faultline.plugin.api.SharedCounter}s through
+ * {@link dev.faultline.plugin.api.FaultContext#counter} when
+ * {@link dev.faultline.plugin.api.FaultContext#clustered} says so, and decides in
+ * {@link dev.faultline.plugin.api.Fault#decideAsync}; the plugin never sees how the nodes share
+ * them. The built-in {@code rate-limit} fault does this.
+ *
  * <p>A plugin jar's {@code META-INF/MANIFEST.MF} sets {@code Plugin-Id} and {@code Plugin-Version}
  * (and may set {@code Plugin-Provider}, {@code Plugin-Description}), and {@code Plugin-Requires}:
  * the range of plugin API versions it works with, e.g. {@code >=0.1.0 & <1.0.0}; the host refuses

@@ -11,6 +11,7 @@ import dev.faultline.plugin.api.FaultParams;
 import dev.faultline.plugin.api.FaultRequest;
 import dev.faultline.plugin.api.FaultStrategy;
 import dev.faultline.plugin.api.RateLimit;
+import io.vertx.core.Future;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -61,7 +62,14 @@ public class RateLimitStrategy implements FaultStrategy {
 
   @Override
   public Fault create(FaultParams params, FaultContext context) {
-    return new Limiter(params.getLong(REQUESTS_PER_MINUTE), params.getLong(TOKENS_PER_MINUTE));
+    long requestsPerMinute = params.getLong(REQUESTS_PER_MINUTE);
+    long tokensPerMinute = params.getLong(TOKENS_PER_MINUTE);
+    if (context.clustered()) {
+      return new ClusterLimiter(requestsPerMinute, tokensPerMinute,
+          new SharedBucket(context.counter("requests"), requestsPerMinute > 0 ? requestsPerMinute : UNENFORCED_REQUESTS),
+          new SharedBucket(context.counter("tokens"), tokensPerMinute > 0 ? tokensPerMinute : UNENFORCED_TOKENS));
+    }
+    return new Limiter(requestsPerMinute, tokensPerMinute);
   }
 
   /** One proxy's buckets; created on first use so they start full at the request's clock. */
@@ -102,18 +110,76 @@ public class RateLimitStrategy implements FaultStrategy {
       return FaultDecision.pass(dialect.rateLimitHeaders(limit(request, model, RateLimit.Refusal.NONE, 0, 0, false)));
     }
 
-    private static FaultDecision refuse(Dialect dialect, RateLimit limit) {
-      ApiError error = dialect.rateLimited(limit);
-      return FaultDecision.error(new ApiError(error.status(), error.type(), error.code(), error.message(),
-          error.param(), dialect.rateLimitHeaders(limit)));
-    }
-
     /** Where the buckets stand now; {@code retry} adds the retry headers. */
     private RateLimit limit(FaultRequest request, String model, RateLimit.Refusal refused, long requested,
                             long waitMillis, boolean retry) {
-      return new RateLimit(model, refused, requests.limit(), requests.remaining(), requests.millisUntilFull(),
-          tokens.limit(), tokens.remaining(), tokens.millisUntilFull(), requested, waitMillis, retry,
-          request.clock().instant());
+      return RateLimitStrategy.limit(request, model, refused, requested, waitMillis, retry, requests, tokens);
+    }
+  }
+
+  static FaultDecision refuse(Dialect dialect, RateLimit limit) {
+    ApiError error = dialect.rateLimited(limit);
+    return FaultDecision.error(new ApiError(error.status(), error.type(), error.code(), error.message(),
+        error.param(), dialect.rateLimitHeaders(limit)));
+  }
+
+  /** What the buckets say, {@code retry} adding the retry headers. */
+  static RateLimit limit(FaultRequest request, String model, RateLimit.Refusal refused, long requested,
+                         long waitMillis, boolean retry, TokenBucket requests, TokenBucket tokens) {
+    return new RateLimit(model, refused, requests.limit(), requests.remaining(), requests.millisUntilFull(),
+        tokens.limit(), tokens.remaining(), tokens.millisUntilFull(), requested, waitMillis, retry,
+        request.clock().instant());
+  }
+
+  /**
+   * One proxy's buckets on a cluster: shared by every node ({@link SharedBucket}), so 60 requests
+   * a minute are 60 for the whole cluster, not 60 per node. Decides the same as {@link Limiter},
+   * in {@link #decideAsync}. A request the token limit refuses gives its request back.
+   */
+  static final class ClusterLimiter implements Fault {
+    private final long requestsPerMinute;
+    private final long tokensPerMinute;
+    private final SharedBucket requests;
+    private final SharedBucket tokens;
+
+    ClusterLimiter(long requestsPerMinute, long tokensPerMinute, SharedBucket requests, SharedBucket tokens) {
+      this.requestsPerMinute = requestsPerMinute;
+      this.tokensPerMinute = tokensPerMinute;
+      this.requests = requests;
+      this.tokens = tokens;
+    }
+
+    @Override
+    public FaultDecision decide(FaultRequest request) {
+      throw new UnsupportedOperationException("a cluster's rate limit decides in decideAsync");
+    }
+
+    @Override
+    public Future<FaultDecision> decideAsync(FaultRequest request) {
+      long now = request.clock().millis();
+      long cost = request.estimatedTokens();
+      String model = request.model() == null ? "gpt-4o-mini" : request.model();
+      Dialect dialect = request.dialect();
+      return requests.take(1, now, requestsPerMinute > 0).compose(byRequests -> {
+        TokenBucket requestBucket = byRequests.bucket();
+        if (!byRequests.taken()) {
+          return tokens.peek(now).map(tokenBucket -> refuse(dialect, limit(request, model, RateLimit.Refusal.REQUESTS,
+              1, requestBucket.millisUntil(1), true, requestBucket, tokenBucket)));
+        }
+        if (tokensPerMinute > 0 && cost > tokens.limit()) {
+          return requests.giveBack(1).compose(v -> tokens.peek(now)).map(tokenBucket -> refuse(dialect,
+              limit(request, model, RateLimit.Refusal.TOO_LARGE, cost, 0, false, requestBucket, tokenBucket)));
+        }
+        return tokens.take(cost, now, tokensPerMinute > 0).compose(byTokens -> {
+          TokenBucket tokenBucket = byTokens.bucket();
+          if (!byTokens.taken()) {
+            return requests.giveBack(1).map(v -> refuse(dialect, limit(request, model, RateLimit.Refusal.TOKENS, cost,
+                tokenBucket.millisUntil(cost), true, requestBucket, tokenBucket)));
+          }
+          return Future.succeededFuture(FaultDecision.pass(dialect.rateLimitHeaders(
+              limit(request, model, RateLimit.Refusal.NONE, 0, 0, false, requestBucket, tokenBucket))));
+        });
+      });
     }
   }
 }

@@ -19,6 +19,13 @@ final class TokenBucket {
     this.updatedMillis = nowMillis;
   }
 
+  /** A bucket standing at {@code level} at {@code nowMillis} (a shared bucket's state, for its headers). */
+  static TokenBucket at(long limit, double level, long nowMillis) {
+    TokenBucket bucket = new TokenBucket(limit, nowMillis);
+    bucket.level = Math.min(limit, level);
+    return bucket;
+  }
+
   long limit() {
     return limit;
   }
