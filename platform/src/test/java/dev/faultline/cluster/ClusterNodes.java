@@ -1,0 +1,85 @@
+package dev.faultline.cluster;
+
+import dev.faultline.FaultlineHarness;
+import dev.faultline.auth.AuthSettings;
+import dev.faultline.launcher.Faultline;
+import dev.faultline.launcher.FaultlineConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Clustered Faultline nodes in this JVM, each on its own clustered Vert.x (Hazelcast joined over
+ * TCP-IP on 127.0.0.1, free ports) and its own loopback address (127.0.0.1, .2, .3…: Linux
+ * routes the whole 127/8 to loopback), so every node binds each proxy's port as separate
+ * machines would. They share one store.
+ */
+final class ClusterNodes {
+
+  final List<Integer> hazelcastPorts;
+  final List<String> members;
+  final int portFrom;
+  private final Path dataDir;
+
+  ClusterNodes(Path dataDir, int count) {
+    this.dataDir = dataDir;
+    this.hazelcastPorts = IntStream.range(0, count).mapToObj(i -> FaultlineHarness.freePort()).toList();
+    this.members = hazelcastPorts.stream().map(port -> "127.0.0.1:" + port).toList();
+    this.portFrom = FaultlineHarness.freePort();
+  }
+
+  /** Node {@code i}'s loopback address. */
+  static String host(int i) {
+    return "127.0.0." + (i + 1);
+  }
+
+  ClusterSettings settings(int i) {
+    return new ClusterSettings(true, members, hazelcastPorts.get(i), "127.0.0.1", null, 0).sharingSqliteForTests();
+  }
+
+  FaultlineConfig config(int i) {
+    return new FaultlineConfig(host(i), 0, dataDir, FaultlineHarness.PLUGINS, null, portFrom,
+        Math.min(portFrom + 40, 65535), 1024 * 1024, 1)
+        .withAuth(AuthSettings.defaults().withAdmin(FaultlineHarness.ADMIN_EMAIL, FaultlineHarness.ADMIN_PASSWORD,
+            FaultlineHarness.ADMIN_TOKEN))
+        .withCluster(settings(i));
+  }
+
+  /** Joins node {@code i}'s Vert.x to the cluster. */
+  Future<Vertx> join(int i) {
+    ClusterSettings settings = settings(i);
+    return ClusterNode.join(Vertx.builder().with(ClusterNode.options(settings)), settings);
+  }
+
+  /** Node {@code i}: its Vert.x joined, Faultline started on it. */
+  Future<Node> start(int i) {
+    return join(i).compose(vertx -> Faultline.start(vertx, config(i)).map(faultline -> new Node(i, vertx, faultline))
+        .recover(e -> vertx.close().transform(v -> Future.failedFuture(e))));
+  }
+
+  /** The nodes one after the other (the first admin is made once, by the first). */
+  List<Node> startAll(int count) {
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      nodes.add(FaultlineHarness.await(start(i)));
+    }
+    return nodes;
+  }
+
+  record Node(int index, Vertx vertx, Faultline faultline) {
+    String host() {
+      return ClusterNodes.host(index);
+    }
+
+    int adminPort() {
+      return faultline.adminPort();
+    }
+
+    Future<Void> stop() {
+      return faultline.stop().eventually(vertx::close);
+    }
+  }
+}
