@@ -78,17 +78,26 @@ public final class MetricsVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("Could not restore the saved metrics; the windows start empty: {}", e.getMessage()))
         .otherwiseEmpty()
         .compose(v -> {
-          // Every node's entries (in a cluster too): the rates and percentiles are the cluster's.
-          MessageConsumer<JsonObject> entries = vertx.eventBus().consumer(LogListener.ADDRESS, message ->
-              metrics.record(message.body(), message.headers().get(LogListener.OWNER_HEADER), clock.millis()));
-          // This node's alone: Prometheus scrapes each node, whose series carry its node label.
-          MessageConsumer<JsonObject> own = vertx.eventBus().localConsumer(LogListener.ADDRESS, message ->
-              meters.record(message.body(), Sample.of(message.body()),
-                  message.headers().get(LogListener.PROXY_NAME_HEADER)));
+          MessageConsumer<JsonObject> entries;
+          MessageConsumer<JsonObject> own = null;
+          if (!vertx.isClustered()) {
+            entries = vertx.eventBus().consumer(LogListener.ADDRESS, message -> {
+              Sample sample = Sample.of(message.body());
+              metrics.record(sample, message.headers().get(LogListener.OWNER_HEADER), clock.millis());
+              meters.record(message.body(), sample, message.headers().get(LogListener.PROXY_NAME_HEADER));
+            });
+          } else {
+            // Every node's entries: the rates and percentiles are the cluster's.
+            entries = vertx.eventBus().consumer(LogListener.ADDRESS, message -> metrics.record(
+                Sample.of(message.body()), message.headers().get(LogListener.OWNER_HEADER), clock.millis()));
+            // This node's alone: Prometheus scrapes each node, whose series carry its node label.
+            own = vertx.eventBus().localConsumer(LogListener.ADDRESS, message -> meters.record(message.body(),
+                Sample.of(message.body()), message.headers().get(LogListener.PROXY_NAME_HEADER)));
+          }
           vertx.eventBus().<JsonObject>localConsumer(SNAPSHOT, message -> message.reply(snapshot(message.body())));
           vertx.setPeriodic(PUBLISH_EVERY_MS, id -> publish());
           vertx.setPeriodic(SAVE_EVERY_MS, id -> save());
-          return Future.all(entries.completion(), own.completion());
+          return own == null ? entries.completion() : Future.all(entries.completion(), own.completion()).<Void>mapEmpty();
         });
   }
 
