@@ -20,6 +20,7 @@ import { Proxies } from './pages/Proxies.tsx';
 import { ProxyDetail } from './pages/ProxyDetail.tsx';
 import { TrafficConsole } from './pages/TrafficConsole.tsx';
 import { Plugins } from './pages/Plugins.tsx';
+import { Cluster } from './pages/Cluster.tsx';
 import { PlaygroundPage } from './pages/Playground.tsx';
 
 /** Every screen has its own URL; the admin API serves index.html for any page path. */
@@ -39,6 +40,7 @@ export function App() {
         <Route path="proxies/:id/:tab" element={<ProxyDetail />} />
         <Route path="logs" element={<TrafficConsole />} />
         <Route path="plugins" element={<Plugins />} />
+        <Route path="cluster" element={<Cluster />} />
         <Route path="playground" element={<PlaygroundPage />} />
         <Route path="account" element={<MeOnly session={session} render={(me) => <Account me={me} />} />} />
         <Route path="tokens" element={<MeOnly session={session} render={() => <Tokens />} />} />
@@ -87,6 +89,7 @@ const NAV: Array<{ to: string; label: string; name: string; end?: boolean; admin
   { to: '/logs', label: 'Logs', name: 'logs' },
   { to: '/playground', label: 'Playground', name: 'playground' },
   { to: '/plugins', label: 'Plugins', name: 'plugins' },
+  { to: '/cluster', label: 'Cluster', name: 'cluster' },
   { to: '/tokens', label: 'API tokens', name: 'tokens', accounts: true },
   { to: '/audit', label: 'Audit', name: 'audit', accounts: true },
   { to: '/users', label: 'Users', name: 'users', accounts: true, admin: true },

@@ -1,13 +1,14 @@
 // The server state screens share, each under one query key so a change made on one screen
 // (invalidating the key) refreshes every other screen showing it.
 import { useQuery } from '@tanstack/react-query';
-import { api, enc, endpointMissing, metricsApi, pluginsApi, proxiesApi } from './lib/api.ts';
+import { api, clusterApi, enc, endpointMissing, metricsApi, pluginsApi, proxiesApi } from './lib/api.ts';
 import { strategiesFrom } from './lib/faults.ts';
 import type { Metrics } from './lib/types.ts';
 
 export const keys = {
   proxies: ['proxies'] as const,
   plugins: ['plugins'] as const,
+  cluster: ['cluster'] as const,
   strategies: ['strategies'] as const,
   series: (window: string, proxy?: string | null) => ['series', window, proxy || null] as const,
   metrics: (window: string, proxy?: string | null) => ['metrics', window, proxy || null] as const,
@@ -16,6 +17,8 @@ export const keys = {
 };
 
 export const useProxies = () => useQuery({ queryKey: keys.proxies, queryFn: proxiesApi.list, refetchInterval: 2000 });
+
+export const useCluster = () => useQuery({ queryKey: keys.cluster, queryFn: clusterApi.get, refetchInterval: 5_000 });
 
 export const usePlugins = () => useQuery({ queryKey: keys.plugins, queryFn: pluginsApi.list, refetchInterval: 30_000 });
 

@@ -2,7 +2,7 @@
 // server's own message and the field it names, so forms can show them verbatim.
 import type {
   AuditPage, AuthConfig, CacheAnswer, FaultEntry, LogPage, Me, PlaygroundAnswer, PlaygroundRequest,
-  PluginsAnswer, Proxy, Series, StrategiesAnswer, Token, User,
+  ClusterAnswer, PluginsAnswer, Proxy, Series, StrategiesAnswer, Token, User,
 } from './types.ts';
 
 export class ApiError extends Error {
@@ -117,6 +117,10 @@ export const proxiesApi = {
 export const pluginsApi = {
   list: () => api<PluginsAnswer>('GET', '/api/plugins'),
   strategies: () => api<StrategiesAnswer>('GET', '/api/faults/strategies'),
+};
+
+export const clusterApi = {
+  get: () => api<ClusterAnswer>('GET', '/api/cluster'),
 };
 
 export const metricsApi = {

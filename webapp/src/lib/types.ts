@@ -62,6 +62,21 @@ export interface PluginInfo {
   options?: ParamSpec[] | Record<string, ParamSpec[]>;
   providers?: Array<{ id: string; options?: ParamSpec[] }>;
 }
+/** GET /api/cluster: the nodes of the cluster (one node alone, clustered false, when not clustered). */
+export interface ClusterNode {
+  id: string;
+  address: string | null;
+  version: string | null;
+  started_at?: string | null;
+  uptime_seconds: number | null;
+  health: 'ok' | 'degraded' | 'unreachable';
+}
+export interface ClusterAnswer {
+  clustered: boolean;
+  node_id: string;
+  nodes: ClusterNode[];
+}
+
 export interface PluginsAnswer {
   plugin_api_version?: string;
   folder?: string;
