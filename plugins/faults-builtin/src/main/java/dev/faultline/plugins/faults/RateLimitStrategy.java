@@ -64,7 +64,7 @@ public class RateLimitStrategy implements FaultStrategy {
   public Fault create(FaultParams params, FaultContext context) {
     long requestsPerMinute = params.getLong(REQUESTS_PER_MINUTE);
     long tokensPerMinute = params.getLong(TOKENS_PER_MINUTE);
-    if (context.clustered()) {
+    if (context != null && context.clustered()) {
       return new ClusterLimiter(requestsPerMinute, tokensPerMinute,
           new SharedBucket(context.counter("requests"), requestsPerMinute > 0 ? requestsPerMinute : UNENFORCED_REQUESTS),
           new SharedBucket(context.counter("tokens"), tokensPerMinute > 0 ? tokensPerMinute : UNENFORCED_TOKENS));
