@@ -113,6 +113,11 @@ public final class ConfigLoader {
     if (enabled && !sharedStore(s)) {
       throw new ConfigException(ClusterSettings.sqliteRefusal());
     }
+    if (enabled && optional(s, "auth.session_secret", "FAULTLINE_SESSION_SECRET") == null) {
+      throw new ConfigException("cluster.enabled (FAULTLINE_CLUSTER_ENABLED): set auth.session_secret "
+          + "(FAULTLINE_SESSION_SECRET) to the same secret on every node: a node signs sessions with it, and a "
+          + "load balancer sends the next request to any node, which must accept them");
+    }
     return new ClusterSettings(enabled, members, port, optional(s, "cluster.host", "FAULTLINE_CLUSTER_HOST"),
         optional(s, "cluster.public_host", "FAULTLINE_CLUSTER_PUBLIC_HOST"), busPort);
   }

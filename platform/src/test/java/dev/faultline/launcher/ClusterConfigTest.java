@@ -26,6 +26,8 @@ class ClusterConfigTest {
 
   private static final String STORE = "FAULTLINE_STORE_URL";
   private static final String POSTGRES = "jdbc:postgresql://db.internal:5432/faultline";
+  private static final String SECRET = "FAULTLINE_SESSION_SECRET";
+  private static final String SHARED_SECRET = "the-same-32-byte-secret-on-every-node";
 
   @TempDir
   Path dist;
@@ -49,10 +51,11 @@ class ClusterConfigTest {
           public_host: faultline-1.internal
           bus_port: 5800
         """);
-    ClusterSettings fromFile = load(Map.of("FAULTLINE_CONFIG", file.toString(), STORE, POSTGRES)).cluster();
+    ClusterSettings fromFile = load(Map.of("FAULTLINE_CONFIG", file.toString(), STORE, POSTGRES, SECRET,
+        SHARED_SECRET)).cluster();
     assertEquals(new ClusterSettings(true, List.of("10.0.0.1", "10.0.0.2:5702"), 5710, "10.0.0.1",
         "faultline-1.internal", 5800), fromFile);
-    ClusterSettings fromEnv = load(Map.of("FAULTLINE_CONFIG", file.toString(), STORE, POSTGRES,
+    ClusterSettings fromEnv = load(Map.of("FAULTLINE_CONFIG", file.toString(), STORE, POSTGRES, SECRET, SHARED_SECRET,
         "FAULTLINE_CLUSTER_MEMBERS", "a.internal,b.internal:6000", "FAULTLINE_CLUSTER_PORT", "6001",
         "FAULTLINE_CLUSTER_HOST", "", "FAULTLINE_CLUSTER_PUBLIC_HOST", "")).cluster();
     assertEquals(new ClusterSettings(true, List.of("a.internal", "b.internal:6000"), 6001, null, null, 5800), fromEnv);
@@ -67,12 +70,19 @@ class ClusterConfigTest {
   }
 
   @Test
+  void aClusteredNodeNeedsTheSessionSecretEveryNodeShares() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_CLUSTER_ENABLED", "true",
+        "FAULTLINE_CLUSTER_MEMBERS", "10.0.0.1", STORE, POSTGRES)));
+    assertTrue(e.getMessage().contains("auth.session_secret (FAULTLINE_SESSION_SECRET)"), e.getMessage());
+  }
+
+  @Test
   void badClusterSettingsAreRefusedByName() {
     ConfigException noMembers = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_CLUSTER_ENABLED",
         "true", STORE, POSTGRES)));
     assertTrue(noMembers.getMessage().startsWith("cluster.members (FAULTLINE_CLUSTER_MEMBERS)"), noMembers.getMessage());
     ConfigException badMember = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_CLUSTER_ENABLED",
-        "true", STORE, POSTGRES, "FAULTLINE_CLUSTER_MEMBERS", "10.0.0.1:99999")));
+        "true", STORE, POSTGRES, SECRET, SHARED_SECRET, "FAULTLINE_CLUSTER_MEMBERS", "10.0.0.1:99999")));
     assertTrue(badMember.getMessage().contains("cluster.members (FAULTLINE_CLUSTER_MEMBERS)")
         && badMember.getMessage().contains("between 1 and 65535"), badMember.getMessage());
     ConfigException badPort = assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_CLUSTER_PORT", "x")));
