@@ -46,7 +46,7 @@ final class CacheStore {
   /** Whole entries of a proxy in key order after {@code afterKey}, optionally of one tenant: a cassette's pages. */
   Future<List<CacheEntry>> page(String proxyId, String tenant, String afterKey, int limit) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM cache_entries WHERE proxy_id = ? AND key > ? "
-            + "AND (? IS NULL OR tenant = ?) ORDER BY key LIMIT ?")
+            + "AND (CAST(? AS TEXT) IS NULL OR tenant = ?) ORDER BY key LIMIT ?")
         .execute(Tuple.of(proxyId, afterKey, tenant, tenant, limit))
         .map(CacheStore::entries);
   }
