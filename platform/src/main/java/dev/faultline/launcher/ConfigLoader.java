@@ -87,7 +87,25 @@ public final class ConfigLoader {
     }
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
         monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s), auth(s),
-        privateUpstreams(s), telemetry(s));
+        privateUpstreams(s), telemetry(s), store(s));
+  }
+
+  /**
+   * The {@code store:} block, its URL checked now so a typo stops the start with the setting's
+   * name. Unlike other settings, the value is not repeated in the message: it may hold a password.
+   */
+  private FaultlineConfig.Store store(Map<String, Object> s) {
+    String url = optional(s, "store.url", "FAULTLINE_STORE_URL");
+    FaultlineConfig.Store store = new FaultlineConfig.Store(url, optional(s, "store.user", "FAULTLINE_STORE_USER"),
+        optional(s, "store.password", "FAULTLINE_STORE_PASSWORD"));
+    if (!store.embeddedFile()) {
+      try {
+        store.location();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("store.url (FAULTLINE_STORE_URL): invalid value: " + e.getMessage());
+      }
+    }
+    return store;
   }
 
   /**

@@ -106,7 +106,7 @@ public final class Faultline {
     // What this Faultline deployed besides its proxies, in start order (stopped in reverse).
     List<String> deployments = new CopyOnWriteArrayList<>();
     Feature.Deployer deployer = verticle -> vertx.deployVerticle(verticle).onSuccess(deployments::add);
-    return Database.open(vertx, config.databaseFile())
+    return Database.open(vertx, config.storeLocation())
         .compose(database -> PluginHost.start(vertx, config.pluginsDir())
             .compose(plugins -> {
               AuthFeature auth = new AuthFeature(vertx, database, config.auth(), config.dataDir());

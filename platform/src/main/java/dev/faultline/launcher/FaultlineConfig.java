@@ -3,6 +3,7 @@ package dev.faultline.launcher;
 import dev.faultline.auth.AuthSettings;
 import dev.faultline.proxy.upstream.UpstreamPolicy.PrivateUpstreams;
 import dev.faultline.server.ConnectionTimeouts;
+import dev.faultline.store.StoreLocation;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.List;
  * @param auth           accounts: sessions, the first admin, mail, social sign-in
  * @param privateUpstreams whose proxies may forward to loopback and private networks (admins' always)
  * @param telemetry      where traces of proxied calls go, if anywhere
+ * @param store          where the stores live: the data folder's SQLite file, or PostgreSQL
  */
 public record FaultlineConfig(
     String host,
@@ -42,9 +44,11 @@ public record FaultlineConfig(
     ConnectionTimeouts timeouts,
     AuthSettings auth,
     PrivateUpstreams privateUpstreams,
-    Telemetry telemetry) {
+    Telemetry telemetry,
+    Store store) {
 
   public FaultlineConfig {
+    store = store == null ? Store.embedded() : store;
     telemetry = telemetry == null ? Telemetry.off() : telemetry;
     privateUpstreams = privateUpstreams == null ? PrivateUpstreams.ADMINS : privateUpstreams;
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
@@ -57,6 +61,16 @@ public record FaultlineConfig(
   @Override
   public JsonObject proxyDefaults() {
     return proxyDefaults.copy();
+  }
+
+  /** The settings on the embedded SQLite file. */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
+                         List<String> trustedProxies, JsonObject proxyDefaults, List<String> adminAllowedHosts,
+                         ConnectionTimeouts timeouts, AuthSettings auth, PrivateUpstreams privateUpstreams,
+                         Telemetry telemetry) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, null);
   }
 
   /** The settings without traces. */
@@ -158,68 +172,74 @@ public record FaultlineConfig(
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry);
+        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withAdminAllowedHosts(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams, telemetry);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withTimeouts(ConnectionTimeouts value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams, telemetry);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withAuth(AuthSettings value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams, telemetry);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams, telemetry, store);
   }
 
   public FaultlineConfig withPrivateUpstreams(PrivateUpstreams value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value, telemetry);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value, telemetry, store);
   }
 
   public FaultlineConfig withTelemetry(Telemetry value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
         proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams,
-        value);
+        value, store);
+  }
+
+  public FaultlineConfig withStore(Store value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams,
+        telemetry, value);
   }
 
   /**
@@ -246,5 +266,42 @@ public record FaultlineConfig(
 
   public Path databaseFile() {
     return dataDir.resolve("faultline.db");
+  }
+
+  /** Where the stores live, the {@code store.url} setting resolved against the data folder. */
+  public StoreLocation storeLocation() {
+    return store.embeddedFile() ? StoreLocation.sqlite(databaseFile()) : store.location();
+  }
+
+  /**
+   * The {@code store:} block. Its {@link #toString()} never shows the password.
+   *
+   * @param url      empty: the SQLite file {@code faultline.db} in the data folder; else a PostgreSQL URL
+   * @param user     overrides a user in the URL
+   * @param password overrides a password in the URL
+   */
+  public record Store(String url, String user, String password) {
+
+    public Store {
+      url = url == null ? "" : url.trim();
+    }
+
+    public static Store embedded() {
+      return new Store("", null, null);
+    }
+
+    public boolean embeddedFile() {
+      return url.isEmpty();
+    }
+
+    /** The PostgreSQL location; only when not {@link #embeddedFile()}. */
+    public StoreLocation location() {
+      return StoreLocation.postgresql(url, user, password);
+    }
+
+    @Override
+    public String toString() {
+      return embeddedFile() ? "Store[embedded SQLite]" : "Store[" + location() + "]";
+    }
   }
 }
