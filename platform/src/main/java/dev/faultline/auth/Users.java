@@ -1,6 +1,7 @@
 package dev.faultline.auth;
 
 import dev.faultline.store.Database;
+import dev.faultline.store.StoreKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -28,7 +29,7 @@ final class Users {
   }
 
   Future<Optional<User>> byEmail(String email) {
-    return one("SELECT " + COLUMNS + " FROM users WHERE email = ?", normalize(email));
+    return one("SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?)", normalize(email));
   }
 
   Future<Optional<User>> byId(String id) {
@@ -55,10 +56,10 @@ final class Users {
     User user = new User(Secrets.id("usr_"), normalize(email), admin, verified, false, Instant.now());
     return pool.preparedQuery("INSERT INTO users (id, email, password_hash, email_verified, role, disabled, created_at)"
             + " VALUES (?, ?, ?, ?, ?, 0, ?)")
-        .execute(Tuple.of(user.id(), user.email(), passwordHash, verified, admin ? "admin" : "user",
+        .execute(Tuple.of(user.id(), user.email(), passwordHash, verified ? 1 : 0, admin ? "admin" : "user",
             user.createdAt().toString()))
         .<User>map(rows -> user)
-        .recover(e -> String.valueOf(e.getMessage()).contains("UNIQUE")
+        .recover(e -> StoreKind.uniqueViolation(e)
             ? Future.failedFuture(AuthException.conflict("email", "an account with this email already exists"))
             : Future.failedFuture(e));
   }

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,13 @@ final class CacheStore {
 
   static final String COLUMNS = "key, proxy_id, tenant, request_digest, model, path, status, headers, body, events, "
       + "created_at";
-  static final String UPSERT = "INSERT OR REPLACE INTO cache_entries (" + COLUMNS + ", size, hits, lru) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)";
+  /** A new entry, or one stored again under its key: every column replaced, as a fresh entry's. */
+  static final String UPSERT = "INSERT INTO cache_entries (" + COLUMNS + ", size, hits, lru) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (key) DO UPDATE SET "
+      + "proxy_id = excluded.proxy_id, tenant = excluded.tenant, request_digest = excluded.request_digest, "
+      + "model = excluded.model, path = excluded.path, status = excluded.status, headers = excluded.headers, "
+      + "body = excluded.body, events = excluded.events, created_at = excluded.created_at, size = excluded.size, "
+      + "hits = 0, last_hit_at = NULL, lru = excluded.lru";
 
   private final Pool pool;
 
@@ -40,15 +46,15 @@ final class CacheStore {
   /** Whole entries of a proxy in key order after {@code afterKey}, optionally of one tenant: a cassette's pages. */
   Future<List<CacheEntry>> page(String proxyId, String tenant, String afterKey, int limit) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM cache_entries WHERE proxy_id = ? AND key > ? "
-            + "AND (? IS NULL OR tenant = ?) ORDER BY key LIMIT ?")
+            + "AND (CAST(? AS TEXT) IS NULL OR tenant = ?) ORDER BY key LIMIT ?")
         .execute(Tuple.of(proxyId, afterKey, tenant, tenant, limit))
         .map(CacheStore::entries);
   }
 
   /** One page of a proxy's entries as the admin API lists them, newest first, without bodies. */
   Future<JsonArray> list(String proxyId, int limit, int offset) {
-    return pool.preparedQuery("SELECT key, model, path, status, events IS NOT NULL AS stream, size, hits, created_at, "
-            + "last_hit_at, CAST(substr(body, 1, " + AnswerPreview.SCANNED_BYTES + ") AS TEXT) AS head "
+    return pool.preparedQuery("SELECT key, model, path, status, CASE WHEN events IS NULL THEN 0 ELSE 1 END AS stream, size, hits, "
+            + "created_at, last_hit_at, substr(body, 1, " + AnswerPreview.SCANNED_BYTES + ") AS head "
             + "FROM cache_entries WHERE proxy_id = ? ORDER BY created_at DESC, key LIMIT ? OFFSET ?")
         .execute(Tuple.of(proxyId, limit, offset))
         .map(rows -> {
@@ -61,7 +67,7 @@ final class CacheStore {
                 .put("status", row.getInteger("status"))
                 .put("stream", row.getInteger("stream") != 0)
                 .put("size", row.getLong("size"))
-                .put("preview", AnswerPreview.of(row.getString("head")))
+                .put("preview", AnswerPreview.of(blob(row.getValue("head")).toString(StandardCharsets.UTF_8)))
                 .put("hits", row.getLong("hits"))
                 .put("created_at", Instant.ofEpochMilli(row.getLong("created_at")).toString())
                 .put("last_hit_at", row.getLong("last_hit_at") == null ? null

@@ -1,5 +1,6 @@
 package dev.faultline.cache;
 
+import dev.faultline.store.StoreKind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,10 +39,12 @@ final class CacheWriter {
   private static final String VICTIMS = "SELECT key FROM (SELECT key, created_at, "
       + "ROW_NUMBER() OVER (ORDER BY lru DESC) AS rank, "
       + "SUM(size) OVER (ORDER BY lru DESC ROWS UNBOUNDED PRECEDING) AS running "
-      + "FROM cache_entries WHERE proxy_id = ?) WHERE rank > ? OR running > ? OR created_at <= ?";
+      + "FROM cache_entries WHERE proxy_id = ?) AS ranked WHERE rank > ? OR running > ? OR created_at <= ?";
 
   private final Vertx vertx;
   private final Pool pool;
+  /** How a write transaction opens on this database. */
+  private final String begin;
   private final Function<String, CacheCounters> counters;
   private final Consumer<List<String>> evicted;
   /** Order of use, for least-recently-used eviction; continues from the table's highest at start. */
@@ -56,10 +59,11 @@ final class CacheWriter {
    * @param lastUse  the highest {@code lru} in the table
    * @param evicted  told the keys each batch evicted, once they are gone from the table
    */
-  CacheWriter(Vertx vertx, Pool pool, long lastUse, Function<String, CacheCounters> counters,
+  CacheWriter(Vertx vertx, Pool pool, StoreKind kind, long lastUse, Function<String, CacheCounters> counters,
               Consumer<List<String>> evicted) {
     this.vertx = vertx;
     this.pool = pool;
+    this.begin = kind.beginWrite();
     this.clock = lastUse;
     this.counters = counters;
     this.evicted = evicted;
@@ -104,15 +108,16 @@ final class CacheWriter {
   }
 
   /**
-   * {@code BEGIN IMMEDIATE} takes SQLite's write lock up front, waiting out other writers for the
+   * On SQLite, {@code BEGIN IMMEDIATE} takes the file's write lock up front, waiting out other writers for the
    * busy timeout. A deferred {@code BEGIN} takes it only at the first write, after reading a
    * snapshot, and fails with SQLITE_BUSY_SNAPSHOT whenever another connection (the log writer,
    * say) wrote in between. The statements are sent as they are, so the connection stays in JDBC
-   * auto-commit mode and never holds the lock between jobs.
+   * auto-commit mode and never holds the lock between jobs. (PostgreSQL's plain {@code BEGIN}: see
+   * {@link StoreKind#beginWrite()}.)
    */
-  private static <T> Future<T> transaction(SqlConnection connection, Function<SqlConnection, Future<T>> job) {
+  private <T> Future<T> transaction(SqlConnection connection, Function<SqlConnection, Future<T>> job) {
     // A failed COMMIT rolls back too: the connection must never stay inside a transaction.
-    return connection.query("BEGIN IMMEDIATE").execute()
+    return connection.query(begin).execute()
         .compose(begun -> job.apply(connection)
             .compose(value -> connection.query("COMMIT").execute().map(value))
             .recover(error -> connection.query("ROLLBACK").execute().transform(x -> Future.<T>failedFuture(error))));

@@ -11,7 +11,6 @@ import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.Map;
@@ -66,13 +65,13 @@ public final class ResponseCache extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    writerPool = writerPool(vertx, database.file());
+    writerPool = writerPool(vertx, database);
     return invalidations.follow(vertx, this::dropFromFront, this::dropProxyFromFront)
         .compose(v -> secret())
         .compose(secret -> pool.query("SELECT COALESCE(MAX(lru), 0) AS last FROM cache_entries").execute()
             .map(rows -> {
               keys = new CacheKeys(secret);
-              writer = new CacheWriter(vertx, writerPool, rows.iterator().next().getLong("last"), this::counters,
+              writer = new CacheWriter(vertx, writerPool, database.kind(), rows.iterator().next().getLong("last"), this::counters,
                   this::evicted);
               return null;
             }));
@@ -87,8 +86,8 @@ public final class ResponseCache extends VerticleBase {
    * The writer's own connection to the database file, apart from the shared pool: one connection
    * is one writer, and no other code can leave it inside a transaction of its own.
    */
-  static Pool writerPool(Vertx vertx, Path file) {
-    return JDBCPool.pool(vertx, Database.dedicatedDataSource(file),
+  static Pool writerPool(Vertx vertx, Database database) {
+    return JDBCPool.pool(vertx, database.dedicatedDataSource(),
         new PoolOptions().setMaxSize(1).setName("faultline-cache-writer"));
   }
 
@@ -114,7 +113,7 @@ public final class ResponseCache extends VerticleBase {
           new SecureRandom().nextBytes(fresh);
           return fresh;
         })
-        .compose(fresh -> writerPool.preparedQuery("INSERT OR IGNORE INTO cache_secret (id, salt) VALUES (1, ?)")
+        .compose(fresh -> writerPool.preparedQuery("INSERT INTO cache_secret (id, salt) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")
             .execute(Tuple.of(fresh)))
         .compose(inserted -> pool.query("SELECT salt FROM cache_secret WHERE id = 1").execute())
         .map(rows -> CacheStore.blob(rows.iterator().next().getValue("salt")).getBytes());

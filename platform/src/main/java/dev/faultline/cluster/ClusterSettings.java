@@ -13,11 +13,9 @@ import java.util.List;
  * @param publicHost the address other nodes reach this node's event bus at (behind NAT, in
  *                   containers); {@code null}: {@code host}
  * @param busPort    the event bus's port; 0: any free one
- * @param sharedSqliteForTests tests only, never read from the configuration: nodes in one JVM may
- *                   share one SQLite file (several pools on one WAL file work within one process)
  */
 public record ClusterSettings(boolean enabled, List<String> members, int port, String host, String publicHost,
-                              int busPort, boolean sharedSqliteForTests) {
+                              int busPort) {
 
   public static final int DEFAULT_PORT = 5701;
 
@@ -27,18 +25,8 @@ public record ClusterSettings(boolean enabled, List<String> members, int port, S
     publicHost = blankToNull(publicHost);
   }
 
-  public ClusterSettings(boolean enabled, List<String> members, int port, String host, String publicHost,
-                         int busPort) {
-    this(enabled, members, port, host, publicHost, busPort, false);
-  }
-
   public static ClusterSettings off() {
     return new ClusterSettings(false, List.of(), DEFAULT_PORT, null, null, 0);
-  }
-
-  /** The same, allowed to share one SQLite file between nodes in one JVM: for tests alone. */
-  public ClusterSettings sharingSqliteForTests() {
-    return new ClusterSettings(enabled, members, port, host, publicHost, busPort, true);
   }
 
   /**

@@ -86,16 +86,35 @@ public final class ConfigLoader {
     if (instances == 0) {
       instances = Runtime.getRuntime().availableProcessors();
     }
+    FaultlineConfig.Store store = store(s);
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, ports[0], ports[1], maxBody, instances,
         monitoring(s), trustedProxies(s), proxyDefaults(s), adminAllowedHosts(s), timeouts(s), auth(s),
-        privateUpstreams(s), telemetry(s), cluster(s));
+        privateUpstreams(s), telemetry(s), store, cluster(s, store));
+  }
+
+  /**
+   * The {@code store:} block, its URL checked now so a typo stops the start with the setting's
+   * name. Unlike other settings, the value is not repeated in the message: it may hold a password.
+   */
+  private FaultlineConfig.Store store(Map<String, Object> s) {
+    String url = optional(s, "store.url", "FAULTLINE_STORE_URL");
+    FaultlineConfig.Store store = new FaultlineConfig.Store(url, optional(s, "store.user", "FAULTLINE_STORE_USER"),
+        optional(s, "store.password", "FAULTLINE_STORE_PASSWORD"));
+    if (!store.embeddedFile()) {
+      try {
+        store.location();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("store.url (FAULTLINE_STORE_URL): invalid value: " + e.getMessage());
+      }
+    }
+    return store;
   }
 
   /**
    * The {@code cluster:} block; optional (older faultline.yaml files lack it). A clustered node
    * needs the shared store: SQLite, a file on one machine, is refused with why.
    */
-  private ClusterSettings cluster(Map<String, Object> s) {
+  private ClusterSettings cluster(Map<String, Object> s, FaultlineConfig.Store store) {
     String enabledText = optional(s, "cluster.enabled", "FAULTLINE_CLUSTER_ENABLED");
     boolean enabled = enabledText != null && parse("cluster.enabled", "FAULTLINE_CLUSTER_ENABLED", enabledText,
         ConfigLoader::bool);
@@ -110,7 +129,7 @@ public final class ConfigLoader {
       throw new ConfigException("cluster.members (FAULTLINE_CLUSTER_MEMBERS): a clustered node needs the list of "
           + "nodes to join through, host[:port], e.g. 10.0.0.1,10.0.0.2:5701 (multicast is not used)");
     }
-    if (enabled && !sharedStore(s)) {
+    if (enabled && store.embeddedFile()) {
       throw new ConfigException(ClusterSettings.sqliteRefusal());
     }
     if (enabled && optional(s, "auth.session_secret", "FAULTLINE_SESSION_SECRET") == null) {
@@ -120,11 +139,6 @@ public final class ConfigLoader {
     }
     return new ClusterSettings(enabled, members, port, optional(s, "cluster.host", "FAULTLINE_CLUSTER_HOST"),
         optional(s, "cluster.public_host", "FAULTLINE_CLUSTER_PUBLIC_HOST"), busPort);
-  }
-
-  /** Whether the store is one every node can reach (PostgreSQL), not the embedded SQLite file. */
-  private boolean sharedStore(Map<String, Object> s) {
-    return optional(s, "store.url", "FAULTLINE_STORE_URL") != null;
   }
 
   /**

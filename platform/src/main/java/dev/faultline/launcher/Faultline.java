@@ -106,7 +106,7 @@ public final class Faultline {
 
   /** @param tracing the telemetry feature, or null when traces are off */
   private static Future<Faultline> start(Vertx vertx, FaultlineConfig config, TelemetryFeature tracing) {
-    String refusal = clusterRefusal(vertx, config.cluster());
+    String refusal = clusterRefusal(vertx, config);
     if (refusal != null) {
       return Future.failedFuture(new ConfigLoader.ConfigException(refusal));
     }
@@ -115,7 +115,7 @@ public final class Faultline {
     // What this Faultline deployed besides its proxies, in start order (stopped in reverse).
     List<String> deployments = new CopyOnWriteArrayList<>();
     Feature.Deployer deployer = verticle -> vertx.deployVerticle(verticle).onSuccess(deployments::add);
-    return Database.open(vertx, config.databaseFile())
+    return Database.open(vertx, config.storeLocation())
         .compose(database -> PluginHost.start(vertx, config.pluginsDir())
             .compose(plugins -> {
               AuthFeature auth = new AuthFeature(vertx, database, config.auth(), config.dataDir());
@@ -202,15 +202,14 @@ public final class Faultline {
    * Why this node may not start as configured, or {@code null}: a clustered node needs a
    * clustered Vert.x and a store every node shares.
    */
-  private static String clusterRefusal(Vertx vertx, ClusterSettings cluster) {
-    if (!cluster.enabled()) {
+  private static String clusterRefusal(Vertx vertx, FaultlineConfig config) {
+    if (!config.cluster().enabled()) {
       return vertx.isClustered() ? "this Vert.x is clustered but cluster.enabled is false" : null;
     }
     if (!vertx.isClustered()) {
       return "cluster.enabled: Faultline needs a clustered Vert.x (ClusterNode.join builds one)";
     }
-    // Until the shared store exists, a clustered node runs only in tests that share one SQLite file.
-    return cluster.sharedSqliteForTests() ? null : ClusterSettings.sqliteRefusal();
+    return config.store().embeddedFile() ? ClusterSettings.sqliteRefusal() : null;
   }
 
   /** Where this node's admin API is reached, as the cluster's members list shows it. */

@@ -4,6 +4,7 @@ import dev.faultline.auth.AuthSettings;
 import dev.faultline.cluster.ClusterSettings;
 import dev.faultline.proxy.upstream.UpstreamPolicy.PrivateUpstreams;
 import dev.faultline.server.ConnectionTimeouts;
+import dev.faultline.store.StoreLocation;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param auth           accounts: sessions, the first admin, mail, social sign-in
  * @param privateUpstreams whose proxies may forward to loopback and private networks (admins' always)
  * @param telemetry      where traces of proxied calls go, if anywhere
+ * @param store          where the stores live: the data folder's SQLite file, or PostgreSQL
  * @param cluster        whether and how this node joins a cluster
  */
 public record FaultlineConfig(
@@ -45,10 +47,12 @@ public record FaultlineConfig(
     AuthSettings auth,
     PrivateUpstreams privateUpstreams,
     Telemetry telemetry,
+    Store store,
     ClusterSettings cluster) {
 
   public FaultlineConfig {
     cluster = cluster == null ? ClusterSettings.off() : cluster;
+    store = store == null ? Store.embedded() : store;
     telemetry = telemetry == null ? Telemetry.off() : telemetry;
     privateUpstreams = privateUpstreams == null ? PrivateUpstreams.ADMINS : privateUpstreams;
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
@@ -64,6 +68,17 @@ public record FaultlineConfig(
   }
 
   /** The settings of a node that is not part of a cluster. */
+  public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
+                         int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
+                         List<String> trustedProxies, JsonObject proxyDefaults, List<String> adminAllowedHosts,
+                         ConnectionTimeouts timeouts, AuthSettings auth, PrivateUpstreams privateUpstreams,
+                         Telemetry telemetry, Store store) {
+    this(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store,
+        null);
+  }
+
+  /** The settings on the embedded SQLite file. */
   public FaultlineConfig(String host, int adminPort, Path dataDir, Path pluginsDir, Integer demoPort, int portRangeFrom,
                          int portRangeTo, long maxBodyBytes, int proxyInstances, Monitoring monitoring,
                          List<String> trustedProxies, JsonObject proxyDefaults, List<String> adminAllowedHosts,
@@ -172,74 +187,80 @@ public record FaultlineConfig(
 
   public FaultlineConfig withMonitoring(Monitoring value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
+        proxyInstances, value, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withAdminPort(int port) {
     return new FaultlineConfig(host, port, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withDemoPort(Integer port) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, port, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withDataDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withPluginsDir(Path dir) {
     return new FaultlineConfig(host, adminPort, dataDir, dir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withPortRange(int from, int to) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, from, to, maxBodyBytes, proxyInstances,
-        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
+        monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withTrustedProxies(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
+        proxyInstances, monitoring, value, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withProxyDefaults(JsonObject value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, cluster);
+        proxyInstances, monitoring, trustedProxies, value, adminAllowedHosts, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withAdminAllowedHosts(List<String> value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams, telemetry, cluster);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, value, timeouts, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withTimeouts(ConnectionTimeouts value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams, telemetry, cluster);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, value, auth, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withAuth(AuthSettings value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams, telemetry, cluster);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, value, privateUpstreams, telemetry, store, cluster);
   }
 
   public FaultlineConfig withPrivateUpstreams(PrivateUpstreams value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
-        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value, telemetry, cluster);
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, value, telemetry, store, cluster);
   }
 
   public FaultlineConfig withTelemetry(Telemetry value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
         proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams,
-        value, cluster);
+        value, store, cluster);
   }
 
   public FaultlineConfig withCluster(ClusterSettings value) {
     return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
         proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams,
-        telemetry, value);
+        telemetry, store, value);
+  }
+
+  public FaultlineConfig withStore(Store value) {
+    return new FaultlineConfig(host, adminPort, dataDir, pluginsDir, demoPort, portRangeFrom, portRangeTo, maxBodyBytes,
+        proxyInstances, monitoring, trustedProxies, proxyDefaults, adminAllowedHosts, timeouts, auth, privateUpstreams,
+        telemetry, value, cluster);
   }
 
   /**
@@ -266,5 +287,42 @@ public record FaultlineConfig(
 
   public Path databaseFile() {
     return dataDir.resolve("faultline.db");
+  }
+
+  /** Where the stores live, the {@code store.url} setting resolved against the data folder. */
+  public StoreLocation storeLocation() {
+    return store.embeddedFile() ? StoreLocation.sqlite(databaseFile()) : store.location();
+  }
+
+  /**
+   * The {@code store:} block. Its {@link #toString()} never shows the password.
+   *
+   * @param url      empty: the SQLite file {@code faultline.db} in the data folder; else a PostgreSQL URL
+   * @param user     overrides a user in the URL
+   * @param password overrides a password in the URL
+   */
+  public record Store(String url, String user, String password) {
+
+    public Store {
+      url = url == null ? "" : url.trim();
+    }
+
+    public static Store embedded() {
+      return new Store("", null, null);
+    }
+
+    public boolean embeddedFile() {
+      return url.isEmpty();
+    }
+
+    /** The PostgreSQL location; only when not {@link #embeddedFile()}. */
+    public StoreLocation location() {
+      return StoreLocation.postgresql(url, user, password);
+    }
+
+    @Override
+    public String toString() {
+      return embeddedFile() ? "Store[embedded SQLite]" : "Store[" + location() + "]";
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.faultline.logs;
 
+import dev.faultline.store.StoreKind;
 import java.util.Collections;
 import java.util.List;
 
@@ -61,7 +62,7 @@ public record LogQuery(String proxyId, Long from, Long to, List<String> statuses
   }
 
   /** The WHERE clause of this query (without the word), appending its parameters to {@code args}. */
-  String where(List<Object> args) {
+  String where(StoreKind kind, List<Object> args) {
     StringBuilder sql = new StringBuilder("1 = 1");
     if (proxyId != null) {
       sql.append(" AND proxy_id = ?");
@@ -114,7 +115,7 @@ public record LogQuery(String proxyId, Long from, Long to, List<String> statuses
         sql.append(" AND fault IS NULL");
       } else {
         // A row names every strategy that touched it, comma-separated: match one among them.
-        sql.append(" AND instr(',' || fault || ',', ?) > 0");
+        sql.append(" AND ").append(kind.contains("',' || fault || ','"));
         args.add("," + fault + ",");
       }
     }

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.sqlite.SQLiteDataSource;
+import javax.sql.DataSource;
 
 /**
  * The log writer's own connection to the database file: every write to {@code log_entries}
@@ -31,18 +31,23 @@ final class LogSink implements AutoCloseable {
       + Arrays.stream(FIELDS).map(LogField::key).collect(Collectors.joining(", ")) + ") VALUES ("
       + String.join(", ", Collections.nCopies(FIELDS.length, "?")) + ")";
 
-  private final SQLiteDataSource source;
+  private final DataSource source;
   private Connection connection;
   private PreparedStatement insert;
 
-  private LogSink(SQLiteDataSource source) throws SQLException {
+  private LogSink(DataSource source) throws SQLException {
     this.source = source;
     connect();
   }
 
   /** Opens the (already migrated) database file. */
   static LogSink open(Path file) throws SQLException {
-    return new LogSink(Database.dedicatedDataSource(file));
+    return open(Database.dedicatedDataSource(file));
+  }
+
+  /** Opens a connection of its own to the (already migrated) database, SQLite or PostgreSQL. */
+  static LogSink open(DataSource source) throws SQLException {
+    return new LogSink(source);
   }
 
   private void connect() throws SQLException {
@@ -52,7 +57,8 @@ final class LogSink implements AutoCloseable {
   }
 
   /**
-   * After a failed write the connection is dropped and the next write opens a new one: SQLite
+   * After a failed write the connection is dropped and the next write opens a new one (a
+   * PostgreSQL connection may have been cut, too): SQLite
    * ends a transaction by itself on a full disk or an I/O error, and the JDBC connection, which
    * thinks it is still inside one, would then fail every write after the disk has room again.
    */

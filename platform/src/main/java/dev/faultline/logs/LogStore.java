@@ -1,6 +1,7 @@
 package dev.faultline.logs;
 
 import dev.faultline.store.Database;
+import dev.faultline.store.StoreKind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -25,9 +26,11 @@ public final class LogStore {
       .collect(Collectors.joining(", ")) + " FROM log_entries WHERE ";
 
   private final Pool pool;
+  private final StoreKind kind;
 
   public LogStore(Database database) {
     this.pool = database.pool();
+    this.kind = database.kind();
   }
 
   /** One page of entries and where the next one starts ({@code null} after the last). */
@@ -37,7 +40,7 @@ public final class LogStore {
   /** Up to {@code limit} entries matching {@code query}, newest first, each with its row {@code id}. */
   public Future<Page> page(LogQuery query, int limit) {
     List<Object> args = new ArrayList<>();
-    String sql = SELECT + query.where(args) + " ORDER BY ts DESC, id DESC LIMIT ?";
+    String sql = SELECT + query.where(kind, args) + " ORDER BY ts DESC, id DESC LIMIT ?";
     args.add(limit);
     return pool.preparedQuery(sql).execute(Tuple.wrap(args)).map(rows -> toPage(rows, limit));
   }

@@ -1,11 +1,13 @@
 package dev.faultline.logs;
 
+import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,7 +42,7 @@ public final class LogWriterVerticle extends VerticleBase {
    */
   static final int OVERSHOOT = 10_000;
 
-  private final Path databaseFile;
+  private final DataSource source;
   private final int capacity;
   private final int retentionDays;
   private final long retentionRows;
@@ -59,7 +61,7 @@ public final class LogWriterVerticle extends VerticleBase {
   private Promise<Void> drained;
 
   /**
-   * @param databaseFile  the migrated database file
+   * @param databaseFile  the migrated SQLite database file
    * @param capacity      entries that may wait to be written, the batch being written included
    * @param retentionDays rows older are pruned; 0 keeps all
    * @param retentionRows rows beyond the newest this many are pruned; 0 keeps all
@@ -74,7 +76,13 @@ public final class LogWriterVerticle extends VerticleBase {
    */
   public LogWriterVerticle(Path databaseFile, int capacity, int retentionDays, long retentionRows,
                            LogPressure pressure, long maxLagMillis) {
-    this.databaseFile = databaseFile;
+    this(Database.dedicatedDataSource(databaseFile), capacity, retentionDays, retentionRows, pressure, maxLagMillis);
+  }
+
+  /** @param source the writer's own connections to the migrated database, SQLite or PostgreSQL */
+  public LogWriterVerticle(DataSource source, int capacity, int retentionDays, long retentionRows,
+                           LogPressure pressure, long maxLagMillis) {
+    this.source = source;
     this.capacity = capacity;
     this.retentionDays = retentionDays;
     this.retentionRows = retentionRows;
@@ -95,7 +103,7 @@ public final class LogWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(() -> LogSink.open(databaseFile)).compose(opened -> {
+    return vertx.executeBlocking(() -> LogSink.open(source)).compose(opened -> {
       sink = opened;
       // This node's entries alone: in a cluster every node's reach every node, and each writes its own rows.
       consumer = vertx.eventBus().localConsumer(LogListener.ADDRESS, message -> offer(message.body()));

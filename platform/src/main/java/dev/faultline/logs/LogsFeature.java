@@ -51,7 +51,7 @@ public final class LogsFeature implements Feature {
     this.faultStrategies = faultStrategies;
     LogPressure pressure = settings.backpressure() ? new LogPressure(vertx, PRESSURE_MAX_WAIT_MS) : null;
     this.listener = new LogListener(vertx, pressure);
-    this.writer = new LogWriterVerticle(database.file(), settings.queueSize(), settings.retentionDays(),
+    this.writer = new LogWriterVerticle(database.dedicatedDataSource(), settings.queueSize(), settings.retentionDays(),
         settings.retentionRows(), pressure, settings.maxLagMillis());
   }
 

@@ -23,13 +23,14 @@ final class SeriesStore {
   /** What a step counts; errors are 4xx/5xx answers, requests that got none, and streams that broke after a 2xx. */
   private static final String COUNTS = "SELECT (ts - ?) / ? AS b, status, COUNT(*), "
       + "SUM(COALESCE(total_tokens, COALESCE(prompt_tokens, 0) + COALESCE(completion_tokens, 0))), "
-      + "CAST(SUM(COALESCE(cost_usd, 0)) AS TEXT), SUM(cache_status = 'HIT'), SUM(fault IS NOT NULL), "
-      + "SUM(status >= 400 OR status < 100 OR error_type IS NOT NULL) "
+      + "CAST(SUM(COALESCE(cost_usd, 0)) AS TEXT), SUM(CASE WHEN cache_status = 'HIT' THEN 1 ELSE 0 END), "
+      + "SUM(CASE WHEN fault IS NOT NULL THEN 1 ELSE 0 END), "
+      + "SUM(CASE WHEN status >= 400 OR status < 100 OR error_type IS NOT NULL THEN 1 ELSE 0 END) "
       + "FROM log_entries WHERE %s GROUP BY b, status";
   /** Only the rows at the 50th, 95th and 99th rank of each step leave the database. */
   private static final String PERCENTILES = "SELECT b, rn, n, CAST(l AS TEXT) FROM ("
       + "SELECT b, l, ROW_NUMBER() OVER (PARTITION BY b ORDER BY l) AS rn, COUNT(*) OVER (PARTITION BY b) AS n FROM ("
-      + "SELECT (ts - ?) / ? AS b, latency_ms AS l FROM log_entries WHERE %s AND latency_ms IS NOT NULL)) "
+      + "SELECT (ts - ?) / ? AS b, latency_ms AS l FROM log_entries WHERE %s AND latency_ms IS NOT NULL) AS steps) AS ranked "
       + "WHERE rn = (n * 50 + 99) / 100 OR rn = (n * 95 + 99) / 100 OR rn = (n * 99 + 99) / 100";
   private static final String FAULTS = "SELECT proxy_id, (ts - ?) / ? AS b, fault FROM log_entries "
       + "WHERE %s AND fault IS NOT NULL GROUP BY proxy_id, b, fault ORDER BY proxy_id, b";

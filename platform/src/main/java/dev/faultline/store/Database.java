@@ -6,27 +6,34 @@ import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Path;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The SQLite file: migrated by Flyway at open, then reached only through a Vert.x JDBC pool,
- * which runs every statement on a worker thread.
+ * The stores' database, SQLite (the file in the data folder) or PostgreSQL (a server several
+ * nodes share): migrated by Flyway at open, then reached only through a Vert.x JDBC pool, which
+ * runs every statement on a worker thread. Features see only this type; {@link #kind()} names the
+ * few SQL spellings that differ, and {@link #dedicatedDataSource()} gives the single writers (the
+ * cache's, the log's) their own connections to either.
  */
 public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final int BUSY_TIMEOUT_MS = 5_000;
+  /** PostgreSQL serves many connections at once; SQLite's single writer gains nothing past a few. */
+  private static final int POSTGRESQL_POOL = 8;
 
   private final Pool pool;
-  private final Path file;
+  private final StoreLocation location;
 
-  private Database(Pool pool, Path file) {
+  private Database(Pool pool, StoreLocation location) {
     this.pool = pool;
-    this.file = file;
+    this.location = location;
   }
 
   /**
@@ -34,24 +41,51 @@ public final class Database {
    * migrates the schema, opens the pool.
    */
   public static Future<Database> open(Vertx vertx, Path file) {
+    return open(vertx, StoreLocation.sqlite(file));
+  }
+
+  /** Migrates the schema at {@code location} and opens the pool; a database that cannot be reached fails it. */
+  public static Future<Database> open(Vertx vertx, StoreLocation location) {
     return vertx.executeBlocking(() -> {
-      SQLiteDataSource dataSource = dataSource(file);
-      int applied = Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration")
-          .load()
-          .migrate()
-          .migrationsExecuted;
-      LOG.info("Database {} ready ({} migration(s) applied)", file.toAbsolutePath(), applied);
+      if (location.kind() == StoreKind.SQLITE) {
+        PrivateFiles.prepare(location.file());
+      }
+      DataSource dataSource = dataSource(location);
+      int applied = migrate(dataSource, location.kind());
+      LOG.info("Database {} ready ({} migration(s) applied)", location, applied);
       // SQLite has one writer at a time; a few connections let reads proceed beside it (WAL).
-      Pool pool = JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(4).setName("faultline-sqlite"));
-      return new Database(pool, file);
+      int size = location.kind() == StoreKind.SQLITE ? 4 : POSTGRESQL_POOL;
+      Pool pool = JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(size)
+          .setName("faultline-" + location.kind().name().toLowerCase()));
+      return new Database(pool, location);
     });
   }
 
-  private static SQLiteDataSource dataSource(Path file) {
-    PrivateFiles.prepare(file);
-    return dedicatedDataSource(file);
+  /** Brings the schema at {@code dataSource} up to date (blocking); the count of migrations applied. */
+  public static int migrate(DataSource dataSource, StoreKind kind) {
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:" + kind.migrations())
+        .load()
+        .migrate()
+        .migrationsExecuted;
+  }
+
+  /** A data source of fresh connections to {@code location} (each a plain JDBC connection). */
+  public static DataSource dataSource(StoreLocation location) {
+    if (location.kind() == StoreKind.SQLITE) {
+      return dedicatedDataSource(location.file());
+    }
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(location.jdbcUrl());
+    if (location.user() != null) {
+      dataSource.setUser(location.user());
+    }
+    if (location.password() != null) {
+      dataSource.setPassword(location.password());
+    }
+    dataSource.setApplicationName("faultline");
+    return dataSource;
   }
 
   /**
@@ -75,12 +109,26 @@ public final class Database {
     return dataSource;
   }
 
+  /** Connections of their own, apart from the shared pool, for a single writer (the cache's, the log's). */
+  public DataSource dedicatedDataSource() {
+    return dataSource(location);
+  }
+
   public Pool pool() {
     return pool;
   }
 
+  public StoreKind kind() {
+    return location.kind();
+  }
+
+  public StoreLocation location() {
+    return location;
+  }
+
+  /** The SQLite file; null on PostgreSQL. */
   public Path file() {
-    return file;
+    return location.file();
   }
 
   /** Succeeds when a statement round-trips through the pool. */

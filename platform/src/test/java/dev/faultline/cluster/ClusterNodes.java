@@ -4,8 +4,12 @@ import dev.faultline.FaultlineHarness;
 import dev.faultline.auth.AuthSettings;
 import dev.faultline.launcher.Faultline;
 import dev.faultline.launcher.FaultlineConfig;
+import dev.faultline.store.PostgresServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +19,7 @@ import java.util.stream.IntStream;
  * Clustered Faultline nodes in this JVM, each on its own clustered Vert.x (Hazelcast joined over
  * TCP-IP on 127.0.0.1, free ports) and its own loopback address (127.0.0.1, .2, .3…: Linux
  * routes the whole 127/8 to loopback), so every node binds each proxy's port as separate
- * machines would. They share one store.
+ * machines would. They share one PostgreSQL database (the test server's, see {@link PostgresServer}).
  */
 final class ClusterNodes {
 
@@ -23,9 +27,16 @@ final class ClusterNodes {
   final List<String> members;
   final int portFrom;
   private final Path dataDir;
+  private final String storeUrl;
 
+  /** @param dataDir where each node keeps its own folder (its plugins' state, keys); the rows are in PostgreSQL */
   ClusterNodes(Path dataDir, int count) {
+    this(dataDir, count, PostgresServer.freshDatabase());
+  }
+
+  ClusterNodes(Path dataDir, int count, String storeUrl) {
     this.dataDir = dataDir;
+    this.storeUrl = storeUrl;
     this.hazelcastPorts = IntStream.range(0, count).mapToObj(i -> FaultlineHarness.freePort()).toList();
     this.members = hazelcastPorts.stream().map(port -> "127.0.0.1:" + port).toList();
     this.portFrom = FaultlineHarness.freePort();
@@ -37,15 +48,31 @@ final class ClusterNodes {
   }
 
   ClusterSettings settings(int i) {
-    return new ClusterSettings(true, members, hazelcastPorts.get(i), "127.0.0.1", null, 0).sharingSqliteForTests();
+    return new ClusterSettings(true, members, hazelcastPorts.get(i), "127.0.0.1", null, 0);
   }
 
   FaultlineConfig config(int i) {
-    return new FaultlineConfig(host(i), 0, dataDir, FaultlineHarness.PLUGINS, null, portFrom,
-        Math.min(portFrom + 40, 65535), 1024 * 1024, 1)
+    try {
+      // Each node's own folder, made as an installation's is (the PostgreSQL store makes none).
+      Files.createDirectories(dataDir.resolve("node" + i));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new FaultlineConfig(host(i), 0, dataDir.resolve("node" + i), FaultlineHarness.PLUGINS, null, portFrom,
+        portTo(), 1024 * 1024, 1)
         .withAuth(AuthSettings.defaults().withAdmin(FaultlineHarness.ADMIN_EMAIL, FaultlineHarness.ADMIN_PASSWORD,
             FaultlineHarness.ADMIN_TOKEN))
+        .withStore(new FaultlineConfig.Store(storeUrl, null, null))
         .withCluster(settings(i));
+  }
+
+  /** The last port of the proxies' range, the same on every node. */
+  int portTo() {
+    return Math.min(portFrom + 40, 65535);
+  }
+
+  Path dataDir() {
+    return dataDir;
   }
 
   /** Joins node {@code i}'s Vert.x to the cluster. */
@@ -56,8 +83,9 @@ final class ClusterNodes {
 
   /** Node {@code i}: its Vert.x joined, Faultline started on it. */
   Future<Node> start(int i) {
-    return join(i).compose(vertx -> Faultline.start(vertx, config(i)).map(faultline -> new Node(i, vertx, faultline))
-        .recover(e -> vertx.close().transform(v -> Future.failedFuture(e))));
+    // A failed start leaves its Vert.x to the JVM's end: closing it here would complete the
+    // failure on an event loop that is already gone, and hide it.
+    return join(i).compose(vertx -> Faultline.start(vertx, config(i)).map(faultline -> new Node(i, vertx, faultline)));
   }
 
   /** The nodes one after the other (the first admin is made once, by the first). */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three clustered nodes in this JVM on one shared store (see {@link ClusterNodes}), started once
+ * Three clustered nodes in this JVM on one PostgreSQL store (see {@link ClusterNodes}), started once
  * for the class (Hazelcast is slow to start): proxies, faults, limits, the cache and the live
  * log stream reach every node. Waits are bounded polls, never speed checks.
  */
@@ -220,6 +220,14 @@ class ClusterTest {
         && cause.getMessage().contains(Compatibility.current()), cause.getMessage());
     poll(() -> await(admin(0, HttpMethod.GET, "/api/cluster", null)).bodyAsJsonObject().getJsonArray("nodes")
         .size() == 3, "the refused node left: three nodes again");
+  }
+
+  @Test
+  void aClusteredNodeRefusesTheEmbeddedSqliteStore() {
+    Throwable refused = assertThrows(Throwable.class, () -> await(dev.faultline.launcher.Faultline.start(
+        nodes.get(0).vertx(), cluster.config(0).withStore(dev.faultline.launcher.FaultlineConfig.Store.embedded())
+            .withDataDir(dataDir.resolve("sqlite")))));
+    assertTrue(String.valueOf(refused.getMessage()).contains("SQLite is a file on one machine"), String.valueOf(refused));
   }
 
   // --- helpers

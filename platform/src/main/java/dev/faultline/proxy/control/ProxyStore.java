@@ -78,7 +78,7 @@ public final class ProxyStore {
 
   public Future<Void> insert(ProxyDefinition proxy) {
     Tuple values = Tuple.of(proxy.id(), proxy.owner(), proxy.name(), proxy.provider(), proxy.upstream(), proxy.port(), status(proxy),
-        proxy.options().encode(), proxy.requireApiKey(), proxy.createdAt().toString(), proxy.updatedAt().toString());
+        proxy.options().encode(), proxy.requireApiKey() ? 1 : 0, proxy.createdAt().toString(), proxy.updatedAt().toString());
     blocks.all().forEach(b -> values.addValue(encode(proxy.block(b.name()))));
     String marks = String.join(", ", Collections.nCopies(values.size(), "?"));
     return pool.preparedQuery("INSERT INTO proxies (" + columns + ") VALUES (" + marks + ")").execute(values)
@@ -89,7 +89,7 @@ public final class ProxyStore {
     StringBuilder sql = new StringBuilder("UPDATE proxies SET name = ?, provider = ?, upstream = ?, port = ?, "
         + "status = ?, options = ?, require_api_key = ?, updated_at = ?");
     Tuple values = Tuple.of(proxy.name(), proxy.provider(), proxy.upstream(), proxy.port(), status(proxy),
-        proxy.options().encode(), proxy.requireApiKey(), proxy.updatedAt().toString());
+        proxy.options().encode(), proxy.requireApiKey() ? 1 : 0, proxy.updatedAt().toString());
     for (ProxyBlock block : blocks.all()) {
       sql.append(", ").append(block.name()).append(" = ?");
       values.addValue(encode(proxy.block(block.name())));
