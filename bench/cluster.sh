@@ -39,19 +39,30 @@ find_pg || die "PostgreSQL's initdb and pg_ctl are needed (apt-get install postg
 
 setup_work_dirs faultline-bench-cluster faultline-bench-cluster-raw
 PG_DATA=""
+AS_PG=()
+PG_HOME=""
 save_logs() {
   for n in 1 2; do [ -f "$WORK/node$n.log" ] && tail -n 500 "$WORK/node$n.log" >"$RESULTS/node$n.log"; done
-  [ -z "$PG_DATA" ] || "$PG_CTL" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+  [ -z "$PG_DATA" ] || "${AS_PG[@]}" "$PG_CTL" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+  [ -z "$PG_DATA" ] || [ "$PG_HOME" = "$WORK" ] || [ "$KEEP" = 1 ] || rm -rf "$PG_HOME"
 }
 
 read -r PORT_A PORT_B PORT_C PORT_PROXY PORT_PG ADMIN1 ADMIN2 HZ1 HZ2 _ < <(free_ports 10)
 
 # ---------------------------------------------------------------- PostgreSQL
-PG_DATA="$WORK/postgres"
-printf 'bench\n' >"$WORK/pg-password"
-"$INITDB" -D "$PG_DATA" -U bench --pwfile="$WORK/pg-password" -A scram-sha-256 >"$WORK/initdb.log" 2>&1 \
+# PostgreSQL will not run as root: then as the system's postgres user, in a folder of its own.
+AS_PG=(); PG_HOME="$WORK"
+if [ "$(id -u)" -eq 0 ]; then
+  id postgres >/dev/null 2>&1 || die "as root, PostgreSQL needs a postgres user"
+  PG_HOME=$(mktemp -d "${TMPDIR:-/tmp}/faultline-bench-cluster-pg.XXXXXX"); chown postgres "$PG_HOME"
+  AS_PG=(runuser -u postgres --)
+fi
+PG_DATA="$PG_HOME/postgres"
+printf 'bench\n' >"$PG_HOME/pg-password"; chmod 644 "$PG_HOME/pg-password"
+"${AS_PG[@]}" "$INITDB" -D "$PG_DATA" -U bench --pwfile="$PG_HOME/pg-password" -A scram-sha-256 >"$WORK/initdb.log" 2>&1 \
   || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
-"$PG_CTL" -D "$PG_DATA" -l "$WORK/postgres.log" -o "-p $PORT_PG -k $WORK -c listen_addresses=127.0.0.1" -w start >/dev/null
+"${AS_PG[@]}" "$PG_CTL" -D "$PG_DATA" -l "$PG_HOME/postgres.log" -o "-p $PORT_PG -k $PG_HOME -c listen_addresses=127.0.0.1" \
+  -w start >/dev/null
 PGPASSWORD=bench psql -h 127.0.0.1 -p "$PORT_PG" -U bench -d postgres -qc 'CREATE DATABASE faultline' \
   || die "could not create the database"
 
