@@ -193,6 +193,27 @@ class ClusterTest {
     assertEquals(3, rows(proxy), "each node writes its own rows once: no duplicates");
   }
 
+  /**
+   * The windows are the cluster's: requests served by node 0 count on node 2's {@code /api/metrics};
+   * Prometheus is per node: node 0's {@code /metrics} counts them, node 2's does not.
+   */
+  @Test
+  void metricsAreTheClustersAndPrometheusSeriesEachNodesOwn() {
+    JsonObject proxy = create(0, mock("measured"));
+    awaitRunningEverywhere(proxy);
+    String id = proxy.getString("id");
+    for (int i = 0; i < 4; i++) {
+      assertEquals(200, chat(nodes.get(0), proxy.getInteger("port")).statusCode());
+    }
+    poll(() -> expect(await(admin(2, HttpMethod.GET, "/api/metrics?window=15m&proxy=" + id, null)), 200)
+        .bodyAsJsonObject().getLong("requests") == 4, "node 2's windows count node 0's four requests");
+    String served = "faultline_requests_total{node=";
+    poll(() -> prometheus(0).lines().anyMatch(line -> line.startsWith(served) && line.contains("proxy=\"" + id + "\"")
+        && line.contains("status=\"200\"") && line.endsWith(" 4.0")), "node 0's own series count its four");
+    assertTrue(prometheus(2).lines().noneMatch(line -> line.startsWith(served) && line.contains("proxy=\"" + id + "\"")),
+        "node 2 served none of them: no series of its own for them");
+  }
+
   @Test
   void everyNodeListsTheWholeCluster() {
     JsonObject cluster = expect(await(admin(1, HttpMethod.GET, "/api/cluster", null)), 200).bodyAsJsonObject();
@@ -259,6 +280,10 @@ class ClusterTest {
     return await(client.post(port, node.host(), "/v1/chat/completions")
         .putHeader("Authorization", "Bearer sk-test").putHeader("content-type", "application/json")
         .sendBuffer(Buffer.buffer(CHAT)));
+  }
+
+  private static String prometheus(int node) {
+    return expect(await(admin(node, HttpMethod.GET, "/metrics", null)), 200).bodyAsString();
   }
 
   private static int rows(JsonObject proxy) {
