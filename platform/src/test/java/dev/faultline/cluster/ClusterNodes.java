@@ -26,6 +26,8 @@ final class ClusterNodes {
   final List<Integer> hazelcastPorts;
   final List<String> members;
   final int portFrom;
+  /** Each node's TCP event-bus bridge. */
+  final List<Integer> bridgePorts;
   private final Path dataDir;
   private final String storeUrl;
 
@@ -40,6 +42,7 @@ final class ClusterNodes {
     this.hazelcastPorts = IntStream.range(0, count).mapToObj(i -> FaultlineHarness.freePort()).toList();
     this.members = hazelcastPorts.stream().map(port -> "127.0.0.1:" + port).toList();
     this.portFrom = FaultlineHarness.freePort();
+    this.bridgePorts = IntStream.range(0, count).mapToObj(i -> FaultlineHarness.freePort()).toList();
   }
 
   /** Node {@code i}'s loopback address. */
@@ -62,6 +65,7 @@ final class ClusterNodes {
         portTo(), 1024 * 1024, 1)
         .withAuth(AuthSettings.defaults().withAdmin(FaultlineHarness.ADMIN_EMAIL, FaultlineHarness.ADMIN_PASSWORD,
             FaultlineHarness.ADMIN_TOKEN))
+        .withMonitoring(new FaultlineConfig.Monitoring(30, 1_000_000, 50_000, bridgePorts.get(i), null))
         .withStore(new FaultlineConfig.Store(storeUrl, null, null))
         .withCluster(settings(i));
   }

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -197,6 +198,46 @@ class ClusterTest {
    * The windows are the cluster's: requests served by node 0 count on node 2's {@code /api/metrics};
    * Prometheus is per node: node 0's {@code /metrics} counts them, node 2's does not.
    */
+  @Test
+  void theTcpBridgeOfOneNodeCarriesTrafficSentToAnother() throws InterruptedException {
+    JsonObject proxy = create(0, mock("bridged"));
+    awaitRunningEverywhere(proxy);
+    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    NetSocket socket = await(vertx.createNetClient().connect(cluster.bridgePorts.get(2), "127.0.0.3").map(connected -> {
+      // The bridge's framing: a 4-byte big-endian length, then that many bytes of JSON.
+      RecordParser parser = RecordParser.newFixed(4);
+      int[] length = {-1};
+      parser.handler(bytes -> {
+        if (length[0] < 0) {
+          length[0] = bytes.getInt(0);
+          parser.fixedSizeMode(length[0]);
+        } else {
+          frames.add(bytes.toJsonObject());
+          length[0] = -1;
+          parser.fixedSizeMode(4);
+        }
+      });
+      connected.handler(parser);
+      return connected;
+    }));
+    Buffer register = new JsonObject().put("type", "register").put("address", "faultline.log")
+        .put("headers", new JsonObject().put("authorization", FaultlineHarness.adminAuthorization())).toBuffer();
+    socket.write(Buffer.buffer().appendInt(register.length()).appendBuffer(register));
+    JsonObject entry = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (entry == null && System.nanoTime() < deadline) {
+      // A registration is in place once its token is checked: requests until one is heard.
+      assertEquals(200, chat(nodes.get(0), proxy.getInteger("port")).statusCode());
+      JsonObject frame = frames.poll(1, TimeUnit.SECONDS);
+      if (frame != null && "faultline.log".equals(frame.getString("address"))
+          && proxy.getString("id").equals(frame.getJsonObject("body").getString("proxy_id"))) {
+        entry = frame.getJsonObject("body");
+      }
+    }
+    socket.close();
+    assertNotNull(entry, "node 2's TCP bridge carries the entry of a request node 0 served");
+  }
+
   @Test
   void metricsAreTheClustersAndPrometheusSeriesEachNodesOwn() {
     JsonObject proxy = create(0, mock("measured"));
