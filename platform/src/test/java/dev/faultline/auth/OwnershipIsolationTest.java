@@ -76,6 +76,8 @@ class OwnershipIsolationTest {
   /** Routes that show nobody's resources: signing in, the caller's own account, or the same for all. */
   private static final Set<String> PUBLIC_OR_SELF = Set.of(
       "GET /healthz", "GET /api/openapi.json", "GET /api/plugins", "GET /api/faults/strategies",
+      // The nodes of the cluster: their addresses, versions and health, nobody's proxies or traffic.
+      "GET /api/cluster",
       "GET /api/auth/config", "POST /api/auth/setup", "POST /api/auth/register", "POST /api/auth/login",
       "POST /api/auth/logout", "POST /api/auth/verify", "POST /api/auth/verify/resend", "POST /api/auth/reset",
       "POST /api/auth/reset/confirm", "GET /api/auth/me", "POST /api/auth/password",
