@@ -17,12 +17,15 @@ p(f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram']} RAM, {
   f"Load average (1/5/15 min) at start {machine['load_start']}, at end {machine['load_end']}. "
   f"Settings: `{machine['settings']}`. Everything (wrk, nginx, Faultline, Node) shares these cores "
   "on loopback: compare rows with each other, not with other machines.")
-busy = max(float(machine["load_start"].split()[0]), float(machine["load_end"].split()[0]))
+busy = float(machine["load_start"].split()[0])
 if busy >= int(machine["cores"]):
     p("")
-    p(f"**Warning: the machine was busy** (1-min load average {busy:.1f} on {machine['cores']} cores at the start or "
-      "end): other processes took CPU from the targets, so absolute numbers are low and noisy; ratios within a "
+    p(f"**Warning: the machine was busy** (1-min load average {busy:.1f} on {machine['cores']} cores before the run "
+      "started): other processes took CPU from the targets, so absolute numbers are low and noisy; ratios within a "
       "round are the more trustworthy figures.")
+p("")
+p("The load average at the end counts the benchmark's own processes too; per-round requests/s that swing widely "
+  "for every target at once mean someone else used the machine meanwhile.")
 verdicts = []   # (what, measured, target, ok)
 
 if exists("targets.txt"):
