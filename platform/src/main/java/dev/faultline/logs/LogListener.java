@@ -14,7 +14,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -152,7 +151,7 @@ public final class LogListener implements ExchangeListener {
     String errorType = exchange.errorType() != null ? exchange.errorType()
         : observer != null ? observer.errorType(exchange.status()) : null;
     JsonObject entry = new JsonObject()
-        .put(LogField.TS.key(), Instant.ofEpochMilli(exchange.startMillis()).toString())
+        .put(LogField.TS.key(), LogField.iso(exchange.startMillis()))
         .put(LogField.PROXY_ID.key(), exchange.proxy().id())
         .put(LogField.REQUEST_ID.key(), exchange.requestId())
         .put(LogField.CLIENT_IP.key(), exchange.clientIp())

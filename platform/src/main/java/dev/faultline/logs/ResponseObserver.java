@@ -136,17 +136,9 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
   /** The top-level members of a JSON body that the log reads; empty when it was not JSON. */
   private JsonObject jsonFacts() {
     if (facts == null) {
-      facts = streamingJson != null ? streamingJson.facts() : parse(jsonBody);
+      facts = streamingJson != null ? streamingJson.facts() : JsonFacts.of(jsonBody);
     }
     return facts;
-  }
-
-  private static JsonObject parse(Buffer body) {
-    try {
-      return body.length() > 0 && body.toJsonValue() instanceof JsonObject object ? object : new JsonObject();
-    } catch (DecodeException e) {
-      return new JsonObject();
-    }
   }
 
   /** The first bytes of the body as text, or null when bodies are not kept. */

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,7 @@ final class FaultlineMeters {
   static final String NONE = "none";
 
   private final MeterRegistry registry;
+  private final Map<ProxyLabels, ProxyMeters> proxies = new HashMap<>();
 
   FaultlineMeters(MeterRegistry registry, LogStats logs) {
     this.registry = registry;
@@ -51,40 +54,75 @@ final class FaultlineMeters {
     if (sample.proxyId() == null) {
       return;
     }
-    Tags proxy = Tags.of("proxy", sample.proxyId(), "proxy_name", name == null ? NONE : name);
     int status = entry.getValue("status") instanceof Number n ? n.intValue() : 0;
     String code = sample.statusClass() == 0 ? NONE : Integer.toString(status);
-    counter("faultline.requests", "Requests answered, by exact HTTP status and its class (none: no response).",
-        proxy.and("status", code, "status_class", Aggregate.STATUS_CLASSES[sample.statusClass()])).increment();
-    Timer.builder("faultline.request.duration").description("Time from accepting a request to its end.")
-        .tags(proxy).serviceLevelObjectives(Arrays.stream(BUCKETS).mapToObj(s -> Duration.ofNanos((long) (s * 1e9)))
-            .toArray(Duration[]::new))
-        .register(registry).record((long) (sample.latencyMs() * 1_000_000), TimeUnit.NANOSECONDS);
+    ProxyMeters proxy = proxies.computeIfAbsent(new ProxyLabels(sample.proxyId(), name == null ? NONE : name),
+        ProxyMeters::new);
+    proxy.requests.computeIfAbsent(code, c -> counter("faultline.requests",
+        "Requests answered, by exact HTTP status and its class (none: no response).",
+        proxy.tags.and("status", c, "status_class", Aggregate.STATUS_CLASSES[sample.statusClass()]))).increment();
+    proxy.duration.record((long) (sample.latencyMs() * 1_000_000), TimeUnit.NANOSECONDS);
     if (sample.cacheStatus() != null) {
-      counter("faultline.cache.requests", "Requests by cache result (hit, miss, bypass).",
-          proxy.and("result", sample.cacheStatus().toLowerCase(java.util.Locale.ROOT))).increment();
+      proxy.cache.computeIfAbsent(sample.cacheStatus(), result -> counter("faultline.cache.requests",
+          "Requests by cache result (hit, miss, bypass).",
+          proxy.tags.and("result", result.toLowerCase(java.util.Locale.ROOT)))).increment();
     }
     if (sample.fault() != null) {
-      counter("faultline.faults", "Requests a fault strategy acted on, by strategy and the status answered.",
-          proxy.and("strategy", sample.fault(), "status", code)).increment();
+      proxy.faults.computeIfAbsent(sample.fault() + ' ' + code, key -> counter("faultline.faults",
+          "Requests a fault strategy acted on, by strategy and the status answered.",
+          proxy.tags.and("strategy", sample.fault(), "status", code))).increment();
     }
-    add("faultline.tokens", "Tokens used, prompt (in) and completion (out).", proxy.and("direction", "in"),
-        sample.promptTokens());
-    add("faultline.tokens", "Tokens used, prompt (in) and completion (out).", proxy.and("direction", "out"),
-        sample.completionTokens());
-    add("faultline.cost.usd", "What the calls cost, in US dollars (known prices only).", proxy, sample.cost());
-    add("faultline.cost.saved.usd", "What cache hits would have cost, in US dollars.", proxy, sample.saved());
-    add("faultline.unpriced.requests", "Requests that used tokens of a model with no known price.", proxy,
-        sample.unpriced() ? 1 : 0);
-    add("faultline.caller.rate.limited", "Requests the proxy's own caller limit refused with a 429.", proxy,
-        sample.callerLimited() ? 1 : 0);
-    add("faultline.stream.errors", "Responses sent with a success status that ended with an error event.", proxy,
-        sample.streamError() ? 1 : 0);
+    proxy.tokensIn.increment(sample.promptTokens());
+    proxy.tokensOut.increment(sample.completionTokens());
+    proxy.cost.increment(sample.cost());
+    proxy.saved.increment(sample.saved());
+    proxy.unpriced.increment(sample.unpriced() ? 1 : 0);
+    proxy.callerLimited.increment(sample.callerLimited() ? 1 : 0);
+    proxy.streamErrors.increment(sample.streamError() ? 1 : 0);
   }
 
-  /** Counts even a zero, so that each proxy's series exist from its first request (rates need a start). */
-  private void add(String name, String help, Tags tags, double amount) {
-    counter(name, help, tags).increment(amount);
+  /** A proxy's label values: a renamed proxy gets series of its new name. */
+  private record ProxyLabels(String id, String name) {
+  }
+
+  /**
+   * One proxy's meters, registered at its first request and then only counted: looking a meter up
+   * in the registry by its tags on every request cost more than the rest of the metrics together.
+   * Every counter is made even for a zero, so that each proxy's series exist from its first
+   * request (rates need a start). Touched only by the metrics verticle's thread.
+   */
+  private final class ProxyMeters {
+    final Tags tags;
+    final Timer duration;
+    final Counter tokensIn;
+    final Counter tokensOut;
+    final Counter cost;
+    final Counter saved;
+    final Counter unpriced;
+    final Counter callerLimited;
+    final Counter streamErrors;
+    final Map<String, Counter> requests = new HashMap<>();
+    final Map<String, Counter> cache = new HashMap<>();
+    final Map<String, Counter> faults = new HashMap<>();
+
+    ProxyMeters(ProxyLabels labels) {
+      tags = Tags.of("proxy", labels.id(), "proxy_name", labels.name());
+      duration = Timer.builder("faultline.request.duration").description("Time from accepting a request to its end.")
+          .tags(tags).serviceLevelObjectives(Arrays.stream(BUCKETS).mapToObj(s -> Duration.ofNanos((long) (s * 1e9)))
+              .toArray(Duration[]::new))
+          .register(registry);
+      String tokens = "Tokens used, prompt (in) and completion (out).";
+      tokensIn = counter("faultline.tokens", tokens, tags.and("direction", "in"));
+      tokensOut = counter("faultline.tokens", tokens, tags.and("direction", "out"));
+      cost = counter("faultline.cost.usd", "What the calls cost, in US dollars (known prices only).", tags);
+      saved = counter("faultline.cost.saved.usd", "What cache hits would have cost, in US dollars.", tags);
+      unpriced = counter("faultline.unpriced.requests", "Requests that used tokens of a model with no known price.",
+          tags);
+      callerLimited = counter("faultline.caller.rate.limited",
+          "Requests the proxy's own caller limit refused with a 429.", tags);
+      streamErrors = counter("faultline.stream.errors",
+          "Responses sent with a success status that ended with an error event.", tags);
+    }
   }
 
   private Counter counter(String name, String help, Tags tags) {

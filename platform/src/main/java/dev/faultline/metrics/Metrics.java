@@ -69,7 +69,11 @@ final class Metrics {
 
   /** @param owner the owner of the entry's proxy, {@code null} when unknown */
   void record(JsonObject entry, String owner, long now) {
-    Sample sample = Sample.of(entry);
+    record(Sample.of(entry), owner, now);
+  }
+
+  /** An entry read once by the caller, who needs it too. */
+  void record(Sample sample, String owner, long now) {
     all.add(sample, now);
     if (sample.proxyId() != null) {
       proxies.computeIfAbsent(sample.proxyId(), id -> new Scope()).add(sample, now);

@@ -76,9 +76,9 @@ public final class MetricsVerticle extends VerticleBase {
         .otherwiseEmpty()
         .compose(v -> {
           MessageConsumer<JsonObject> entries = vertx.eventBus().consumer(LogListener.ADDRESS, message -> {
-            metrics.record(message.body(), message.headers().get(LogListener.OWNER_HEADER), clock.millis());
-            meters.record(message.body(), Sample.of(message.body()),
-                message.headers().get(LogListener.PROXY_NAME_HEADER));
+            Sample sample = Sample.of(message.body());
+            metrics.record(sample, message.headers().get(LogListener.OWNER_HEADER), clock.millis());
+            meters.record(message.body(), sample, message.headers().get(LogListener.PROXY_NAME_HEADER));
           });
           vertx.eventBus().<JsonObject>localConsumer(SNAPSHOT, message -> message.reply(snapshot(message.body())));
           vertx.setPeriodic(PUBLISH_EVERY_MS, id -> publish());

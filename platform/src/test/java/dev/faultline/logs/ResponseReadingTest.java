@@ -64,4 +64,37 @@ class ResponseReadingTest {
     notJson.feed(Buffer.buffer("<html>502 Bad Gateway</html>"));
     assertEquals(new JsonObject(), notJson.facts());
   }
+
+  @Test
+  void aWholeBodyIsReadToTheSameMembersAsAStreamedOne() {
+    JsonObject body = new JsonObject().put("id", "chatcmpl-1").put("object", "chat.completion")
+        .put("choices", new JsonArray().add(new JsonObject().put("message", new JsonObject().put("content", "é😀 {\"x\"}"))
+            .put("usage", "not this one")))
+        .put("model", "gpt-4o-mini-2024-07-18")
+        .put("usage", new JsonObject().put("prompt_tokens", 8).put("completion_tokens", 2)
+            .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 2)));
+    JsonFacts streamed = new JsonFacts();
+    streamed.feed(body.toBuffer());
+    assertEquals(streamed.facts(), JsonFacts.of(body.toBuffer()));
+    assertEquals(new JsonObject().put("error", new JsonObject().put("type", "rate_limit_exceeded").put("message", "slow")),
+        JsonFacts.of(Buffer.buffer("{\"error\":{\"type\":\"rate_limit_exceeded\",\"message\":\"slow\"}}")));
+    assertEquals(new JsonObject(), JsonFacts.of(Buffer.buffer("<html>502 Bad Gateway</html>")), "not JSON");
+    assertEquals(new JsonObject(), JsonFacts.of(Buffer.buffer("{\"model\":\"gpt\",\"usage\":{\"prompt")), "cut short");
+    assertEquals(new JsonObject(), JsonFacts.of(Buffer.buffer("[1,2]")), "not an object");
+  }
+
+  @Test
+  void timestampsAreWrittenExactlyAsInstantWritesThem() {
+    java.util.Random random = new java.util.Random(7);
+    long[] fixed = {0, -1, 1, 999, 1000, 86_399_999L, 86_400_000L, -86_400_001L, 1_767_225_599_999L, 253_402_300_799_999L,
+        253_402_300_800_000L, -62_167_219_200_000L, -62_167_219_200_001L};
+    for (long millis : fixed) {
+      assertEquals(java.time.Instant.ofEpochMilli(millis).toString(), LogField.iso(millis), "at " + millis);
+    }
+    for (int i = 0; i < 100_000; i++) {
+      long millis = random.nextLong(-100_000_000_000_000L, 300_000_000_000_000L);
+      assertEquals(java.time.Instant.ofEpochMilli(millis).toString(), LogField.iso(millis), "at " + millis);
+      assertEquals(millis, LogField.epochMillis(LogField.iso(millis)), "read back at " + millis);
+    }
+  }
 }

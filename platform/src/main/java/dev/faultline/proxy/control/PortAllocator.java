@@ -7,7 +7,8 @@ import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 
@@ -28,9 +29,14 @@ final class PortAllocator {
    * @param claim binds the placed proxy (a running one is started on it); a port conflict moves
    *              on to the next port, any other failure ends the search
    */
-  Future<ProxyDefinition> place(ProxyDefinition proxy, List<ProxyDefinition> others,
+  /**
+   * @param taken   the ports proxies have in a range (the store's, whatever their number: only the
+   *                numbers are read)
+   */
+  Future<ProxyDefinition> place(ProxyDefinition proxy, BiFunction<Integer, Integer, Future<Set<Integer>>> taken,
                                 Function<ProxyDefinition, Future<Void>> claim) {
-    return tryFrom(settings.portRangeFrom(), proxy, others, claim);
+    return taken.apply(settings.portRangeFrom(), settings.portRangeTo())
+        .compose(ports -> tryFrom(settings.portRangeFrom(), proxy, ports, claim));
   }
 
   /** Whether a stopped proxy could bind {@code port} now. */
@@ -44,9 +50,9 @@ final class PortAllocator {
     });
   }
 
-  private Future<ProxyDefinition> tryFrom(int port, ProxyDefinition proxy, List<ProxyDefinition> others,
+  private Future<ProxyDefinition> tryFrom(int port, ProxyDefinition proxy, Set<Integer> taken,
                                           Function<ProxyDefinition, Future<Void>> claim) {
-    while (port <= settings.portRangeTo() && (port == adminPort.getAsInt() || taken(others, port))) {
+    while (port <= settings.portRangeTo() && (port == adminPort.getAsInt() || taken.contains(port))) {
       port++;
     }
     if (port > settings.portRangeTo()) {
@@ -56,10 +62,6 @@ final class PortAllocator {
     int candidate = port;
     ProxyDefinition placed = proxy.withPort(candidate);
     return claim.apply(placed).map(placed).recover(e -> StartFailures.isPortConflict(e)
-        ? tryFrom(candidate + 1, proxy, others, claim) : Future.failedFuture(e));
-  }
-
-  private static boolean taken(List<ProxyDefinition> proxies, int port) {
-    return proxies.stream().anyMatch(p -> p.port() == port);
+        ? tryFrom(candidate + 1, proxy, taken, claim) : Future.failedFuture(e));
   }
 }

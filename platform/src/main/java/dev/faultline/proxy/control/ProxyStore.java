@@ -14,7 +14,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /** The proxies table. */
@@ -39,6 +41,34 @@ public final class ProxyStore {
   public Future<List<ProxyDefinition>> list() {
     return pool.query("SELECT " + columns + " FROM proxies ORDER BY created_at, name").execute()
         .map(this::toDefinitions);
+  }
+
+  /**
+   * The other proxies (not {@code id}) that already have {@code name} or {@code port}: at most two
+   * rows whatever the number of proxies, found by the two columns' unique indexes.
+   */
+  public Future<List<Claim>> claimsOn(String id, String name, int port) {
+    return pool.preparedQuery("SELECT id, name, port FROM proxies WHERE id <> ? AND (name = ? OR port = ?)")
+        .execute(Tuple.of(id, name, port))
+        .map(rows -> {
+          List<Claim> claims = new ArrayList<>();
+          rows.forEach(row -> claims.add(new Claim(row.getString("id"), row.getString("name"), row.getInteger("port"))));
+          return claims;
+        });
+  }
+
+  /** The ports proxies have between {@code from} and {@code to}, inclusive. */
+  public Future<Set<Integer>> portsBetween(int from, int to) {
+    return pool.preparedQuery("SELECT port FROM proxies WHERE port BETWEEN ? AND ?").execute(Tuple.of(from, to))
+        .map(rows -> {
+          Set<Integer> ports = new HashSet<>();
+          rows.forEach(row -> ports.add(row.getInteger("port")));
+          return ports;
+        });
+  }
+
+  /** What a proxy holds that no other may have. */
+  public record Claim(String id, String name, int port) {
   }
 
   public Future<Optional<ProxyDefinition>> find(String id) {

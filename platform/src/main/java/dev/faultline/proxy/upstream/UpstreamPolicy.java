@@ -182,13 +182,16 @@ public final class UpstreamPolicy {
     if (METADATA_NAMES.contains(normalized(host))) {
       return Future.failedFuture(new Refusal(host, null, AddressClass.METADATA));
     }
-    Optional<InetAddress> literal = HostAddress.literal(host);
-    if (literal.isPresent()) {
-      return Future.succeededFuture(List.of(literal.get()));
-    }
+    // Asked first, literals too: reading an address in all its spellings costs more than the lookup.
     List<InetAddress> known = resolved.getIfPresent(host);
     if (known != null) {
       return Future.succeededFuture(known);
+    }
+    Optional<InetAddress> literal = HostAddress.literal(host);
+    if (literal.isPresent()) {
+      List<InetAddress> only = List.of(literal.get());
+      resolved.put(host, only);
+      return Future.succeededFuture(only);
     }
     return vertx.executeBlocking(() -> {
       List<InetAddress> all = resolver.resolve(host);
