@@ -81,7 +81,8 @@ if exists("ttfb.json"):
     am, ap = f["median_ms"] - d["median_ms"], f["p95_ms"] - d["p95_ms"]
     p(f"| **added by Faultline** | **{am:+.3f}** | **{ap:+.3f}** |")
     p("")
-    p("TTFB: from the request's last byte sent to the answer's first body byte (the first event), over a kept-alive "
+    p("Added: Faultline's median (p95) minus the direct one's. "
+      "TTFB: from the request's last byte sent to the answer's first body byte (the first event), over a kept-alive "
       "connection. Upstream: `bench/sse-upstream.mjs`, head and first event at once, 10 more events 1 ms apart, usage, `[DONE]`.")
     verdicts.append(("streamed answer: added time to first byte, median / p95", f"{am:+.3f} / {ap:+.3f} ms",
                      "< 0.3 / < 1 ms", am < 0.3 and ap < 1))
