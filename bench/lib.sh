@@ -173,10 +173,11 @@ launch_faultline() {
   FL_AUTH="Authorization: Bearer $FL_TOKEN"
   mkdir -p "$data"
   log "starting Faultline (snapshot of $ROOT/dist, admin port $1, data $data)"
-  # shellcheck disable=SC2086  # JAVA_OPTS holds several flags
+  # Through the launcher users run (its heap and JVM flags; JAVA_OPTS comes after them and wins),
+  # which execs java, so FL_PID is the JVM's.
   ( cd "$WORK" && FAULTLINE_ADMIN_PORT=$1 FAULTLINE_DATA_DIR="$data" FAULTLINE_DEMO_PORT=off \
       FAULTLINE_ADMIN_EMAIL=bench@faultline.local FAULTLINE_ADMIN_PASSWORD="$FL_TOKEN" FAULTLINE_ADMIN_TOKEN="$FL_TOKEN" \
-      exec java $JAVA_OPTS -jar dist/faultline.jar ) >>"$WORK/faultline.log" 2>&1 &
+      JAVA_OPTS="$JAVA_OPTS" exec sh dist/bin/faultline ) >>"$WORK/faultline.log" 2>&1 &
   FL_PID=$!
   PIDS+=("$FL_PID")
 }

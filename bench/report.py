@@ -90,7 +90,7 @@ if exists("ttfb.json"):
 if exists("scale.tsv"):
     rows = [l.split("\t") for l in open(f"{results}/scale.tsv").read().splitlines()]
     p("")
-    p("## Scale: proxies (provider `openai`, default settings), one Faultline with default JVM flags")
+    p("## Scale: proxies (provider `openai`, default settings), one Faultline started by `dist/bin/faultline` (its 512 MB heap)")
     p("")
     p("| proxies | RSS after GC, after creating them (MiB) | RSS after GC, after a restart (MiB) | restart until all listen (s) |")
     p("|---:|---:|---:|---:|")
