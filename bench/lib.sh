@@ -155,30 +155,56 @@ snapshot_dist() {
 }
 
 # Starts Faultline from the snapshot (see snapshot_dist) with its admin API on port $1, its data
-# in WORK/data and no demo, and waits until /healthz answers 200 (the JVM takes seconds to start).
-# Sets FL_PID (to check it is still alive after a run), FL_ADMIN (the admin API's base URL) and
-# FL_AUTH (the Authorization header of the bench's admin, made at first start with a fresh token).
+# in $2 (default WORK/data) and no demo, and waits until /healthz answers 200 (the JVM takes
+# seconds to start). Sets FL_PID (to check it is still alive after a run), FL_ADMIN (the admin
+# API's base URL) and FL_AUTH (the Authorization header of the bench's admin, made at first start
+# with a fresh token; a restart on the same data dir keeps FL_TOKEN, so the same admin signs in).
 start_faultline() {
-  local deadline
+  launch_faultline "$@"
+  wait_faultline_healthy
+}
+
+# The first half of start_faultline: launches the JVM and returns at once (bench/run times a
+# restart from here). Its output goes to WORK/faultline.log (appended: a restart adds to it).
+launch_faultline() {
+  local data=${2:-$WORK/data}
   FL_ADMIN="http://127.0.0.1:$1"
-  FL_TOKEN="flt_bench$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  FL_TOKEN=${FL_TOKEN:-"flt_bench$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"}
   FL_AUTH="Authorization: Bearer $FL_TOKEN"
-  mkdir -p "$WORK/data"
-  log "starting Faultline (snapshot of $ROOT/dist, admin port $1)"
-  # shellcheck disable=SC2086  # JAVA_OPTS holds several flags
-  ( cd "$WORK" && FAULTLINE_ADMIN_PORT=$1 FAULTLINE_DATA_DIR="$WORK/data" FAULTLINE_DEMO_PORT=off \
+  mkdir -p "$data"
+  log "starting Faultline (snapshot of $ROOT/dist, admin port $1, data $data)"
+  # Through the launcher users run (its heap and JVM flags; JAVA_OPTS comes after them and wins),
+  # which execs java, so FL_PID is the JVM's.
+  ( cd "$WORK" && FAULTLINE_ADMIN_PORT=$1 FAULTLINE_DATA_DIR="$data" FAULTLINE_DEMO_PORT=off \
       FAULTLINE_ADMIN_EMAIL=bench@faultline.local FAULTLINE_ADMIN_PASSWORD="$FL_TOKEN" FAULTLINE_ADMIN_TOKEN="$FL_TOKEN" \
-      exec java $JAVA_OPTS -jar dist/faultline.jar ) >"$WORK/faultline.log" 2>&1 &
+      JAVA_OPTS="$JAVA_OPTS" exec sh dist/bin/faultline ) >>"$WORK/faultline.log" 2>&1 &
   FL_PID=$!
   PIDS+=("$FL_PID")
-  deadline=$((SECONDS + HEALTH_TIMEOUT))
+}
+
+# The second half: waits (polling every 50 ms) until /healthz answers 200; stops the script if
+# the JVM exits first or HEALTH_TIMEOUT passes.
+wait_faultline_healthy() {
+  local deadline=$((SECONDS + HEALTH_TIMEOUT))
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "$FL_ADMIN/healthz" 2>/dev/null)" = 200 ]; do
     if ! kill -0 "$FL_PID" 2>/dev/null; then
       tail -n 30 "$WORK/faultline.log" >&2; die "Faultline exited before /healthz answered"
     fi
     [ $SECONDS -lt $deadline ] || { tail -n 30 "$WORK/faultline.log" >&2; die "Faultline /healthz not 200 after ${HEALTH_TIMEOUT}s"; }
-    sleep 0.3
+    sleep 0.05
   done
+}
+
+# Stops the Faultline started last (TERM, then KILL after 30 s), waits for it to exit and takes
+# its PID out of PIDS, so that the exit trap never signals a PID the system may have reused.
+stop_faultline() {
+  local pid=$FL_PID keep=()
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+  PIDS=("${keep[@]}")
 }
 
 # Creates a proxy through Faultline's admin API from the JSON $1 and prints the API's answer

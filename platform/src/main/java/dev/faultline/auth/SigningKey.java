@@ -44,6 +44,13 @@ final class SigningKey {
   private static String create(Path file) {
     String key = Secrets.random("");
     try {
+      // On PostgreSQL no database file made the data folder first.
+      try {
+        Files.createDirectories(file.getParent(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createDirectories(file.getParent());
+      }
       try {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {

@@ -1,7 +1,7 @@
 package dev.faultline.logs;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.faultline.proxy.request.JsonReader;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -19,8 +19,6 @@ import java.util.Deque;
  * answer (a batch of embeddings) is never held, only those small members are.
  */
 final class JsonFacts {
-
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final JsonParser parser = JsonParser.newParser();
   private final Deque<Object> capture = new ArrayDeque<>();
@@ -44,8 +42,9 @@ final class JsonFacts {
   /**
    * The same members of a whole body at once, which the proxy holds anyway for a small answer:
    * everything else is skipped by Jackson's tokenizer without building a tree, and the two small
-   * objects are decoded from their own bytes. The answer a proxy relays most is a chat completion
-   * whose {@code choices} the log never reads; a full parse of it was the log's largest cost.
+   * objects are read as they come ({@link JsonReader}). The answer a proxy relays most is a chat
+   * completion whose {@code choices} the log never reads; a full parse of it was the log's largest
+   * cost.
    * Empty when the body is not a JSON object.
    */
   static JsonObject of(Buffer body) {
@@ -53,7 +52,7 @@ final class JsonFacts {
     if (body.length() == 0) {
       return facts;
     }
-    try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(body.getBytes())) {
+    try (com.fasterxml.jackson.core.JsonParser parser = JsonReader.parser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return facts;
       }
@@ -63,7 +62,7 @@ final class JsonFacts {
         if (value == JsonToken.VALUE_STRING && "model".equals(name)) {
           facts.put(name, parser.getText());
         } else if (value == JsonToken.START_OBJECT && ("usage".equals(name) || "error".equals(name))) {
-          facts.put(name, object(parser));
+          facts.put(name, JsonReader.object(parser));
         } else {
           parser.skipChildren();
         }
@@ -73,39 +72,6 @@ final class JsonFacts {
       // Not JSON after all (or cut short): nothing to read, as for any other body.
       return new JsonObject();
     }
-  }
-
-  /**
-   * The object whose start the parser is on, read to its end. By hand, as small as it is: Jackson's
-   * data binding, which {@code new JsonObject(buffer)} goes through, costs more per call than all
-   * the tokens of a usage object.
-   */
-  private static JsonObject object(com.fasterxml.jackson.core.JsonParser parser) throws IOException {
-    JsonObject object = new JsonObject();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String name = parser.currentName();
-      object.put(name, value(parser, parser.nextToken()));
-    }
-    return object;
-  }
-
-  private static Object value(com.fasterxml.jackson.core.JsonParser parser, JsonToken token) throws IOException {
-    return switch (token) {
-      case START_OBJECT -> object(parser);
-      case START_ARRAY -> {
-        JsonArray array = new JsonArray();
-        for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-          array.add(value(parser, next));
-        }
-        yield array;
-      }
-      case VALUE_STRING -> parser.getText();
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
-      case VALUE_TRUE -> Boolean.TRUE;
-      case VALUE_FALSE -> Boolean.FALSE;
-      case VALUE_NULL -> null;
-      default -> throw new DecodeException("Unexpected " + token);
-    };
   }
 
   /** The body reduced to the members read so far, e.g. {@code {"usage": {...}, "model": "..."}}. */

@@ -90,7 +90,10 @@ public enum LogField {
         && iso.charAt(13) == ':' && iso.charAt(16) == ':' && iso.charAt(length - 1) == 'Z'
         && (length == 20 || iso.charAt(19) == '.')) {
       try {
-        long days = LocalDate.of(digits(iso, 0, 4), digits(iso, 5, 7), digits(iso, 8, 10)).toEpochDay();
+        // Nearly every entry is of the day the last one was written or read in.
+        Day day = lastDay;
+        long days = iso.startsWith(day.prefix()) ? day.number()
+            : LocalDate.of(digits(iso, 0, 4), digits(iso, 5, 7), digits(iso, 8, 10)).toEpochDay();
         long seconds = days * 86_400 + digits(iso, 11, 13) * 3_600L + digits(iso, 14, 16) * 60L + digits(iso, 17, 19);
         int millis = 0;
         for (int i = 20; i < 23; i++) {
@@ -108,7 +111,7 @@ public enum LogField {
   private record Day(long number, String prefix) {
   }
 
-  private static volatile Day lastDay = new Day(Long.MIN_VALUE, "");
+  private static volatile Day lastDay = new Day(Long.MIN_VALUE, "no day yet");
 
   /**
    * Exactly what {@code Instant.ofEpochMilli(epochMillis).toString()} writes

@@ -161,7 +161,11 @@ class SessionSecurityTest {
     String id = created.bodyAsJsonObject().getString("id");
     String listed = expect(await(admin.get(port, "127.0.0.1", "/api/tokens").send()), 200).bodyAsString();
     assertTrue(listed.contains(id) && !listed.contains(token), "listed by id, never by value: " + listed);
+    assertTrue(tokenEntry(admin, id).getValue("last_used_at") == null, "not used yet");
     assertEquals(200, me("Bearer " + token).statusCode());
+    String used = tokenEntry(admin, id).getString("last_used_at");
+    assertTrue(used != null && java.time.Duration.between(java.time.Instant.parse(used), java.time.Instant.now())
+        .abs().getSeconds() < 60, "last used just now: " + used);
 
     String readOnly = expect(await(admin.post(port, "127.0.0.1", "/api/tokens")
         .sendJsonObject(new JsonObject().put("name", "dashboards").put("read_only", true))), 201)
@@ -227,6 +231,11 @@ class SessionSecurityTest {
 
   private HttpResponse<Buffer> me(String authorization) {
     return await(anonymous.get(port, "127.0.0.1", "/api/auth/me").putHeader("Authorization", authorization).send());
+  }
+
+  private JsonObject tokenEntry(WebClient client, String id) {
+    return expect(await(client.get(port, "127.0.0.1", "/api/tokens").send()), 200).bodyAsJsonArray().stream()
+        .map(JsonObject.class::cast).filter(entry -> id.equals(entry.getString("id"))).findFirst().orElseThrow();
   }
 
   private void assertRefused(String what, String token) {

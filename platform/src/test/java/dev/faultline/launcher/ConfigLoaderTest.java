@@ -335,6 +335,20 @@ class ConfigLoaderTest {
     assertFalse(e.getMessage().contains(canary), e.getMessage());
   }
 
+  @Test
+  void aBadStoreUrlStopsTheStartNamingTheSettingWithoutItsPassword() throws IOException {
+    assertMentions(assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_STORE_URL", "mysql://db/faultline"))),
+        "store.url", "FAULTLINE_STORE_URL", "expected jdbc:postgresql://");
+    String canary = "store-canary-password-4711";
+    ConfigException noHost = assertThrows(ConfigException.class,
+        () -> load(Map.of("FAULTLINE_STORE_URL", "postgresql://faultline:" + canary + "@/faultline")));
+    assertMentions(noHost, "store.url", "names no host");
+    assertFalse(noHost.getMessage().contains(canary), noHost.getMessage());
+    Path file = write(dist.resolve("store.yaml"), "store:\n  url: jdbc:postgresql://db:5432/\n");
+    assertMentions(assertThrows(ConfigException.class, () -> load(Map.of("FAULTLINE_CONFIG", file.toString()))),
+        "store.url", "names no database");
+  }
+
   private FaultlineConfig load(Map<String, String> env) {
     return new ConfigLoader(new HashMap<>(env), dist).load();
   }

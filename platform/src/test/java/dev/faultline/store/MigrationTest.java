@@ -60,4 +60,52 @@ class MigrationTest {
       await(again.close());
     }
   }
+
+  /** V9 rebuilds the log's table without AUTOINCREMENT: the rows of an older installation stay, ids go on. */
+  @Test
+  void theLogKeepsItsRowsAndIdsAcrossTheRebuild(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("faultline.db");
+    PrivateFiles.prepare(file);
+    org.sqlite.SQLiteDataSource source = Database.dedicatedDataSource(file);
+    org.flywaydb.core.Flyway.configure().dataSource(source).locations("classpath:" + StoreKind.SQLITE.migrations())
+        .target("8").load().migrate();
+    try (java.sql.Connection connection = source.getConnection();
+         java.sql.Statement statement = connection.createStatement()) {
+      for (int i = 1; i <= 3; i++) {
+        statement.execute("INSERT INTO log_entries (ts, proxy_id, request_id, method, path, status, model, cost_usd) "
+            + "VALUES (" + (1_000 * i) + ", 'prx_a', 'req_" + i + "', 'POST', '/v1/chat/completions', 200, 'gpt', 0.5)");
+      }
+      statement.execute("DELETE FROM log_entries WHERE request_id = 'req_3'");
+      assertTrue(sql(statement, "SELECT sql FROM sqlite_master WHERE name = 'log_entries'").contains("AUTOINCREMENT"),
+          "V8 has AUTOINCREMENT");
+    }
+    Database database = await(Database.open(vertx, file));
+    try {
+      List<String> rows = await(database.pool().query("SELECT id, request_id, ts, model, cost_usd FROM log_entries ORDER BY id")
+          .execute()).stream().map(row -> row.getLong(0) + " " + row.getString(1) + " " + row.getLong(2) + " "
+          + row.getString(3) + " " + row.getDouble(4)).toList();
+      assertEquals(List.of("1 req_1 1000 gpt 0.5", "2 req_2 2000 gpt 0.5"), rows, "the rows as they were");
+      String table = await(database.pool().query("SELECT sql FROM sqlite_master WHERE name = 'log_entries'").execute())
+          .iterator().next().getString(0);
+      assertTrue(!table.contains("AUTOINCREMENT"), "rebuilt without AUTOINCREMENT: " + table);
+      Set<String> indexes = new TreeSet<>();
+      await(database.pool().query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'log_entries'")
+          .execute()).forEach(row -> indexes.add(row.getString(0)));
+      assertEquals(Set.of("log_entries_proxy_ts", "log_entries_ts"), indexes, "the indexes the queries use");
+      await(database.pool().query("INSERT INTO log_entries (ts, proxy_id, request_id, method, path, status) "
+          + "VALUES (4000, 'prx_a', 'req_4', 'POST', '/v1/chat/completions', 200)").execute());
+      long id = await(database.pool().query("SELECT id FROM log_entries WHERE request_id = 'req_4'").execute())
+          .iterator().next().getLong(0);
+      assertEquals(3, id, "a new row goes after the newest kept one");
+    } finally {
+      await(database.close());
+    }
+  }
+
+  private static String sql(java.sql.Statement statement, String query) throws java.sql.SQLException {
+    try (java.sql.ResultSet rows = statement.executeQuery(query)) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
 }

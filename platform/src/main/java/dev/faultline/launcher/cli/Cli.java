@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     description = "Faultline: proxies in front of LLM APIs with cache, fault injection and logs.%n"
         + "With no command, starts the server (the same as 'faultline serve').",
     subcommands = {ServeCommand.class, ProxiesCommand.class, FaultsCommand.class, CacheCommand.class,
-        LogsCommand.class, CommandLine.HelpCommand.class})
+        LogsCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
 
   /** What {@link #execute} returns when the server started and the process must stay up. */

@@ -63,7 +63,7 @@ final class RequestParser {
   private static JsonObject parseObject(Buffer body) {
     Object value;
     try {
-      value = body.toJsonValue();
+      value = JsonReader.value(body);
     } catch (DecodeException e) {
       // The parser's own words (offsets, Jackson's feature names) help nobody who called an API.
       throw invalid(UNPARSEABLE);
