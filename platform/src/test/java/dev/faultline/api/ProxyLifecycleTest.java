@@ -244,6 +244,33 @@ class ProxyLifecycleTest {
     assertEquals(List.of("keeps-running=running", "stays-stopped=stopped"), statuses);
   }
 
+  /** More proxies than start together at boot, and one whose port another program took meanwhile. */
+  @Test
+  void restartRestoresManyProxiesAndOneThatCannotStartFailsAlone() throws IOException {
+    List<Integer> ports = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      int port = FaultlineHarness.freePort();
+      create(new JsonObject().put("name", "many-" + i).put("provider", "mock").put("port", port));
+      ports.add(port);
+    }
+    await(faultline.stop());
+    faultline = null;
+    int taken = ports.get(7);
+    try (java.net.ServerSocket squatter = new java.net.ServerSocket(taken, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      faultline = await(FaultlineHarness.start(vertx, dataDir));
+      for (int port : ports) {
+        if (port != taken) {
+          assertEquals(200, chat(port).statusCode(), "proxy on port " + port + " after the restart");
+        }
+      }
+      List<String> failed = admin("GET", "/api/proxies", null).bodyAsJsonArray().stream()
+          .map(JsonObject.class::cast).filter(p -> !"running".equals(p.getString("status")))
+          .map(p -> p.getString("name") + "=" + p.getString("status")).toList();
+      assertEquals(List.of("many-7=failed"), failed, "only the proxy whose port was taken");
+    }
+  }
+
   private void assertRefused(int status, String field, JsonObject body) {
     HttpResponse<Buffer> response = admin("POST", "/api/proxies", body);
     assertEquals(status, response.statusCode(), body.encode() + " -> " + response.bodyAsString());

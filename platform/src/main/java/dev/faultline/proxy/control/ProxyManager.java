@@ -43,6 +43,9 @@ public final class ProxyManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
 
+  /** How many proxies start together at boot. */
+  static final int RESTORE_TOGETHER = 32;
+
   /** The last bound on a whole change (several steps and store calls), after which the next one goes. */
   static final long CHANGE_TIMEOUT_SECONDS = 60;
 
@@ -234,11 +237,15 @@ public final class ProxyManager {
   /** At boot: starts every proxy that was running. One that cannot start is reported, not fatal. */
   public Future<Void> restore() {
     return serialized(() -> store.list().compose(proxies -> {
+      List<ProxyDefinition> running = proxies.stream().filter(ProxyDefinition::running).toList();
+      // A group at a time: one after the other, a thousand proxies took seconds to come back, and
+      // all at once would open every port and upstream session in the same instant.
       Future<Void> chain = Future.succeededFuture();
-      for (ProxyDefinition proxy : proxies) {
-        if (proxy.running()) {
-          chain = chain.compose(v -> deployments.transition(null, proxy).otherwiseEmpty().mapEmpty());
-        }
+      for (int from = 0; from < running.size(); from += RESTORE_TOGETHER) {
+        List<ProxyDefinition> group = running.subList(from, Math.min(from + RESTORE_TOGETHER, running.size()));
+        chain = chain.compose(v -> Future.join(group.stream()
+            .map(proxy -> deployments.transition(null, proxy).otherwiseEmpty())
+            .toList()).otherwiseEmpty().mapEmpty());
       }
       return chain;
     }));
