@@ -55,8 +55,9 @@ class PrometheusScrapeTest {
       assertEquals(429, limited.statusCode(), limited.bodyAsString());
 
       String labels = "node=\"node-a\",proxy=\"" + id + "\",proxy_name=\"Checkout bot\"";
+      // Both: one entry's series are counted one after the other, and a scrape may come in between.
       String text = scrapeWhen(client, faultline, "faultline_requests_total{" + labels + ",status=\"429\","
-          + "status_class=\"4xx\"}");
+          + "status_class=\"4xx\"}", "faultline_faults_total{" + labels + ",status=\"429\",strategy=\"http-error\"}");
       Map<String, Double> samples = PrometheusParser.parse(text);
       assertEquals(2.0, samples.get("faultline_requests_total{" + labels + ",status=\"200\",status_class=\"2xx\"}"),
           text);
@@ -121,16 +122,16 @@ class PrometheusScrapeTest {
     return await(request.sendBuffer(Buffer.buffer(CHAT)));
   }
 
-  /** The scrape once it shows {@code expected} (entries reach the metrics shortly after the response). */
-  private static String scrapeWhen(WebClient client, Faultline faultline, String expected) {
+  /** The scrape once it shows every one of {@code expected} (entries reach the metrics shortly after the response). */
+  private static String scrapeWhen(WebClient client, Faultline faultline, String... expected) {
     String[] last = {""};
-    LogTesting.eventually("/metrics to show " + expected, () -> {
+    LogTesting.eventually("/metrics to show " + String.join(" and ", expected), () -> {
       HttpResponse<Buffer> response = await(client.get(faultline.adminPort(), "127.0.0.1", "/metrics").send());
       assertEquals(200, response.statusCode(), response.bodyAsString());
       assertTrue(response.getHeader("content-type").startsWith("text/plain; version=0.0.4"),
           response.getHeader("content-type"));
       last[0] = response.bodyAsString();
-      return last[0].contains(expected);
+      return java.util.Arrays.stream(expected).allMatch(last[0]::contains);
     }, () -> last[0]);
     return last[0];
   }
