@@ -26,12 +26,10 @@ final class PortAllocator {
   }
 
   /**
+   * @param taken the ports proxies have in a range (from the store: only the numbers are read,
+   *              however many proxies there are)
    * @param claim binds the placed proxy (a running one is started on it); a port conflict moves
    *              on to the next port, any other failure ends the search
-   */
-  /**
-   * @param taken   the ports proxies have in a range (the store's, whatever their number: only the
-   *                numbers are read)
    */
   Future<ProxyDefinition> place(ProxyDefinition proxy, BiFunction<Integer, Integer, Future<Set<Integer>>> taken,
                                 Function<ProxyDefinition, Future<Void>> claim) {
