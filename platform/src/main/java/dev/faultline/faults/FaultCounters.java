@@ -37,7 +37,7 @@ final class FaultCounters {
   }
 
   /** The context a strategy gets for one entry, whose counters are named within {@code scope}. */
-  FaultContext context(Vertx vertx, String scope) {
+  FaultContext context(String scope) {
     return new FaultContext() {
       @Override
       public Vertx vertx() {

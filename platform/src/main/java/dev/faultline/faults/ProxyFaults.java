@@ -51,7 +51,6 @@ final class ProxyFaults {
   private final long generation;
   private final Set<String> strategies;
   private final FaultCatalog catalog;
-  private final Vertx vertx;
   private final Clock clock;
   private final long seed;
   private final boolean headerOverride;
@@ -71,7 +70,6 @@ final class ProxyFaults {
     this.catalog = catalog;
     this.clock = clock;
     this.counters = new FaultCounters(vertx, proxy.id(), settings);
-    this.vertx = vertx;
     FaultOptions options = FaultOptions.from(proxy.block(FaultOptions.NAME));
     this.seed = options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong();
     this.headerOverride = options.headerOverride();
@@ -242,7 +240,7 @@ final class ProxyFaults {
   /** @param scope names the entry among the proxy's, for its counters */
   private Fault create(FaultEntry entry, String scope) {
     FaultStrategy strategy = catalog.find(entry.strategy()).orElseThrow();
-    Fault fault = strategy.create(entry.params(), counters.context(vertx, scope));
+    Fault fault = strategy.create(entry.params(), counters.context(scope));
     if (fault == null) {
       throw new IllegalStateException("fault strategy '" + entry.strategy() + "' made no fault");
     }
