@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faultline.FaultlineHarness;
 import dev.faultline.launcher.Faultline;
 import dev.faultline.logs.LogTesting;
+import dev.faultline.testing.TcpBridgeClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -427,7 +428,7 @@ class OwnershipIsolationTest {
     // A's listener on A's own address: shows that A's entries do go out there while B hears none.
     BlockingQueue<JsonObject> aFrames = new LinkedBlockingQueue<>();
     NetSocket aTcp = tcp(aFrames::add);
-    send(aTcp, register("faultline.log.user." + aUser, FaultlineHarness.ADMIN_TOKEN));
+    TcpBridgeClient.send(aTcp, register("faultline.log.user." + aUser, FaultlineHarness.ADMIN_TOKEN));
 
     BlockingQueue<JsonObject> tcpFrames = new LinkedBlockingQueue<>();
     NetSocket bTcp = tcp(tcpFrames::add);
@@ -435,16 +436,16 @@ class OwnershipIsolationTest {
       for (String address : aAddresses) {
         socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address).encode());
         assertRefused(sockFrames.poll(5, TimeUnit.SECONDS), "SockJS: B registers on " + address);
-        send(bTcp, register(address, bToken));
+        TcpBridgeClient.send(bTcp, register(address, bToken));
         assertRefused(tcpFrames.poll(5, TimeUnit.SECONDS), "TCP: B registers on " + address);
       }
-      send(bTcp, new JsonObject().put("type", "register").put("address", bLog));
+      TcpBridgeClient.send(bTcp, new JsonObject().put("type", "register").put("address", bLog));
       assertRefused(tcpFrames.poll(5, TimeUnit.SECONDS), "TCP: a registration without a token");
-      send(bTcp, register(bLog, "flt_not-a-token"));
+      TcpBridgeClient.send(bTcp, register(bLog, "flt_not-a-token"));
       assertRefused(tcpFrames.poll(5, TimeUnit.SECONDS), "TCP: a registration with a wrong token");
 
       socket.writeTextMessage(new JsonObject().put("type", "register").put("address", bLog).encode());
-      send(bTcp, register(bLog, bToken));
+      TcpBridgeClient.send(bTcp, register(bLog, bToken));
       // Registration on the TCP bridge completes once the token is checked: wait for it to be heard.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       JsonObject sockSeen = null;
@@ -557,30 +558,10 @@ class OwnershipIsolationTest {
         .put("headers", new JsonObject().put("authorization", "Bearer " + token));
   }
 
-  /** A TCP bridge connection: frames of a 4-byte big-endian length and that many bytes of JSON. */
   private NetSocket tcp(Consumer<JsonObject> frames) {
-    return await(vertx.createNetClient().connect(tcpPort, "127.0.0.1").map(connected -> {
-      RecordParser parser = RecordParser.newFixed(4);
-      int[] length = {-1};
-      parser.handler(bytes -> {
-        if (length[0] < 0) {
-          length[0] = bytes.getInt(0);
-          parser.fixedSizeMode(length[0]);
-        } else {
-          frames.accept(bytes.toJsonObject());
-          length[0] = -1;
-          parser.fixedSizeMode(4);
-        }
-      });
-      connected.handler(parser);
-      return connected;
-    }));
+    return TcpBridgeClient.connect(vertx, "127.0.0.1", tcpPort, frames);
   }
 
-  private static void send(NetSocket socket, JsonObject frame) {
-    Buffer json = frame.toBuffer();
-    socket.write(Buffer.buffer().appendInt(json.length()).appendBuffer(json));
-  }
 
   private static void assertRefused(JsonObject frame, String what) {
     assertTrue(frame != null && "err".equals(frame.getString("type")), what + " is refused, got " + frame);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.FaultlineHarness;
+import dev.faultline.testing.TcpBridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -203,26 +204,9 @@ class ClusterTest {
     JsonObject proxy = create(0, mock("bridged"));
     awaitRunningEverywhere(proxy);
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    NetSocket socket = await(vertx.createNetClient().connect(cluster.bridgePorts.get(2), "127.0.0.3").map(connected -> {
-      // The bridge's framing: a 4-byte big-endian length, then that many bytes of JSON.
-      RecordParser parser = RecordParser.newFixed(4);
-      int[] length = {-1};
-      parser.handler(bytes -> {
-        if (length[0] < 0) {
-          length[0] = bytes.getInt(0);
-          parser.fixedSizeMode(length[0]);
-        } else {
-          frames.add(bytes.toJsonObject());
-          length[0] = -1;
-          parser.fixedSizeMode(4);
-        }
-      });
-      connected.handler(parser);
-      return connected;
-    }));
-    Buffer register = new JsonObject().put("type", "register").put("address", "faultline.log")
-        .put("headers", new JsonObject().put("authorization", FaultlineHarness.adminAuthorization())).toBuffer();
-    socket.write(Buffer.buffer().appendInt(register.length()).appendBuffer(register));
+    NetSocket socket = TcpBridgeClient.connect(vertx, "127.0.0.3", cluster.bridgePorts.get(2), frames::add);
+    TcpBridgeClient.send(socket, new JsonObject().put("type", "register").put("address", "faultline.log")
+        .put("headers", new JsonObject().put("authorization", FaultlineHarness.adminAuthorization())));
     JsonObject entry = null;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (entry == null && System.nanoTime() < deadline) {

@@ -1,5 +1,6 @@
 package dev.faultline.logs;
 
+import dev.faultline.testing.TcpBridgeClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import static dev.faultline.FaultlineHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.client.WebClient;
@@ -101,31 +101,14 @@ class LiveStreamsTest {
   void aTcpBridgeClientReceivesLogEntriesAndMetricsAndCannotSendOrListenElsewhere() throws InterruptedException {
     JsonObject proxy = mockProxy("tcp");
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    NetClient net = vertx.createNetClient();
-    NetSocket socket = await(net.connect(tcpPort, "127.0.0.1").map(connected -> {
-      // The bridge's framing: a 4-byte big-endian length, then that many bytes of JSON.
-      RecordParser parser = RecordParser.newFixed(4);
-      int[] length = {-1};
-      parser.handler(bytes -> {
-        if (length[0] < 0) {
-          length[0] = bytes.getInt(0);
-          parser.fixedSizeMode(length[0]);
-        } else {
-          frames.add(bytes.toJsonObject());
-          length[0] = -1;
-          parser.fixedSizeMode(4);
-        }
-      });
-      connected.handler(parser);
-      return connected;
-    }));
+    NetSocket socket = TcpBridgeClient.connect(vertx, "127.0.0.1", tcpPort, frames::add);
 
     // Each subscription carries the admin's token; without one it is refused (OwnershipIsolationTest).
-    send(socket, register(LogListener.ADDRESS));
-    send(socket, register("faultline.metrics"));
-    send(socket, register("faultline.internal.metrics.snapshot"));
+    TcpBridgeClient.send(socket, register(LogListener.ADDRESS));
+    TcpBridgeClient.send(socket, register("faultline.metrics"));
+    TcpBridgeClient.send(socket, register("faultline.internal.metrics.snapshot"));
     assertDenied(frames.poll(5, TimeUnit.SECONDS), "listening to an address not on the list");
-    send(socket, new JsonObject().put("type", "publish").put("address", LogListener.ADDRESS)
+    TcpBridgeClient.send(socket, new JsonObject().put("type", "publish").put("address", LogListener.ADDRESS)
         .put("body", new JsonObject().put("forged", true)));
     assertDenied(frames.poll(5, TimeUnit.SECONDS), "sending in");
 
@@ -209,10 +192,6 @@ class LiveStreamsTest {
         .put("headers", new JsonObject().put("authorization", FaultlineHarness.adminAuthorization()));
   }
 
-  private static void send(NetSocket socket, JsonObject frame) {
-    Buffer json = frame.toBuffer();
-    socket.write(Buffer.buffer().appendInt(json.length()).appendBuffer(json));
-  }
 
   private static void assertDenied(JsonObject frame, String what) {
     assertTrue(frame != null && "err".equals(frame.getString("type"))
