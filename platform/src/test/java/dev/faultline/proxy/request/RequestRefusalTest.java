@@ -81,8 +81,10 @@ class RequestRefusalTest {
     HttpResponse<Buffer> viaMock = post(mock, "application/json", "{\"model\": \"gpt-4o-mini\", ");
     // A body that does not say so passes the proxy; the mock refuses it itself, in the same words.
     HttpResponse<Buffer> byMock = post(mock, "text/plain", "model=gpt-4o-mini");
+    // A whole object with something after it is not one JSON body either.
+    HttpResponse<Buffer> trailing = post(openai, "application/json", "{\"model\": \"gpt-4o-mini\"} {}");
 
-    for (HttpResponse<Buffer> answer : java.util.List.of(viaOpenAi, viaMock, byMock)) {
+    for (HttpResponse<Buffer> answer : java.util.List.of(viaOpenAi, viaMock, byMock, trailing)) {
       assertEquals(400, answer.statusCode(), answer.bodyAsString());
       assertEquals(UNPARSEABLE, answer.bodyAsJsonObject());
     }
