@@ -115,7 +115,8 @@ class LogWriterTest {
       assertTrue(logs.getString("last_error").contains("simulated"), logs.encode());
       assertEquals(0L, logs.getLong("written"));
       assertTrue(logs.getInteger("pending") <= 100, "the queue is bounded: " + logs.encode());
-      assertTrue(logs.getLong("dropped") >= received - 100, "what did not fit was counted: " + logs.encode());
+      // Beyond the queue, at most one batch of it may have been given up (failed) rather than dropped.
+      assertTrue(logs.getLong("dropped") >= received - 2 * 100, "what did not fit was counted: " + logs.encode());
       assertEquals(received, logs.getLong("dropped") + logs.getLong("failed") + logs.getInteger("pending"),
           "every entry is accounted for: " + logs.encode());
       String prometheus = await(admin.get(faultline.adminPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
