@@ -44,16 +44,7 @@ class LauncherScriptTest {
     Path bin = Files.createDirectories(dist.resolve("bin"));
     Files.copy(SCRIPT, bin.resolve("faultline"));
     jar = dist.resolve("faultline.jar");
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
-    String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
-    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
-         InputStream probe = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
-      out.putNextEntry(new JarEntry(entry));
-      probe.transferTo(out);
-      out.closeEntry();
-    }
+    writeJar(null);
     cds = dist.resolve("cds");
   }
 
@@ -83,14 +74,23 @@ class LauncherScriptTest {
   }
 
   @Test
-  void aBrokenArchiveIsIgnoredInSilence() throws Exception {
+  void anArchiveThatNoLongerFitsIsIgnoredInSilence() throws Exception {
     launch(Map.of(), "serve");
     launch(Map.of(), "serve");
     Path archive = archives().get(0);
+    // the jar replaced by another with an older time (a copy that kept its date): the JVM sees the
+    // archive was made from a different jar, and would say so on every start
+    FileTime made = Files.getLastModifiedTime(archive);
+    writeJar("an extra entry, so the jar differs");
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(made.toMillis() - 60_000));
+    String mismatched = launch(Map.of(), "serve");
+    assertTrue(mismatched.contains("option -XX:SharedArchiveFile=" + archive), mismatched);
+    assertClean(mismatched);
+
     Files.writeString(archive, "not an archive: a disk error, a copy cut short");
-    String started = launch(Map.of(), "serve");
-    assertTrue(started.contains("option -XX:SharedArchiveFile=" + archive), started);
-    assertClean(started);
+    String broken = launch(Map.of(), "serve");
+    assertTrue(broken.contains("option -XX:SharedArchiveFile=" + archive), broken);
+    assertClean(broken);
   }
 
   @Test
@@ -117,6 +117,25 @@ class LauncherScriptTest {
     assertClean(started);
     assertTrue(started.contains("option -XX:ArchiveClassesAtExit="), "a fresh archive is made: " + started);
     assertFalse(started.contains("SharedArchiveFile"), started);
+  }
+
+  /** The probe's jar; {@code extra}, when given, goes in as one more entry. */
+  private void writeJar(String extra) throws IOException {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
+    String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
+         InputStream probe = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
+      out.putNextEntry(new JarEntry(entry));
+      probe.transferTo(out);
+      out.closeEntry();
+      if (extra != null) {
+        out.putNextEntry(new JarEntry("extra.txt"));
+        out.write(extra.getBytes(StandardCharsets.UTF_8));
+        out.closeEntry();
+      }
+    }
   }
 
   /** Runs dist/bin/faultline with {@code args}; it must exit 0 within a minute, having run the probe. */
