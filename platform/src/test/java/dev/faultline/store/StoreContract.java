@@ -88,6 +88,18 @@ abstract class StoreContract {
   }
 
   @Test
+  void aProxyWithoutAPortGetsTheLowestFreePortOfTheRange() {
+    int first = proxy("first", null).getInteger("port");
+    JsonObject pinned = expect(admin(HttpMethod.POST, "/api/proxies", new JsonObject().put("name", "pinned")
+        .put("provider", "mock").put("port", first + 1)), 201).bodyAsJsonObject();
+    int third = proxy("third", null).getInteger("port");
+    assertTrue(third > first + 1, "past the ports proxies have: " + first + ", " + (first + 1) + ", then " + third);
+
+    expect(admin(HttpMethod.DELETE, "/api/proxies/" + pinned.getString("id"), null), 204);
+    assertEquals(first + 1, proxy("fourth", null).getInteger("port"), "a port given back is handed out again");
+  }
+
+  @Test
   void trafficIsLoggedQueriedPagedAndCached() {
     JsonObject proxy = proxy("cached", new JsonObject().put("enabled", true));
     String id = proxy.getString("id");

@@ -7,8 +7,6 @@ import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 
@@ -26,15 +24,14 @@ final class PortAllocator {
   }
 
   /**
-   * @param taken the ports proxies have in a range (from the store: only the numbers are read,
-   *              however many proxies there are)
-   * @param claim binds the placed proxy (a running one is started on it); a port conflict moves
-   *              on to the next port, any other failure ends the search
+   * @param firstFree the lowest port from the given one on that no proxy has (from the store: one
+   *                  row, however many proxies there are)
+   * @param claim     binds the placed proxy (a running one is started on it); a port conflict moves
+   *                  on to the next port, any other failure ends the search
    */
-  Future<ProxyDefinition> place(ProxyDefinition proxy, BiFunction<Integer, Integer, Future<Set<Integer>>> taken,
+  Future<ProxyDefinition> place(ProxyDefinition proxy, Function<Integer, Future<Integer>> firstFree,
                                 Function<ProxyDefinition, Future<Void>> claim) {
-    return taken.apply(settings.portRangeFrom(), settings.portRangeTo())
-        .compose(ports -> tryFrom(settings.portRangeFrom(), proxy, ports, claim));
+    return tryFrom(settings.portRangeFrom(), proxy, firstFree, claim);
   }
 
   /** Whether a stopped proxy could bind {@code port} now. */
@@ -48,18 +45,26 @@ final class PortAllocator {
     });
   }
 
-  private Future<ProxyDefinition> tryFrom(int port, ProxyDefinition proxy, Set<Integer> taken,
+  private Future<ProxyDefinition> tryFrom(int from, ProxyDefinition proxy, Function<Integer, Future<Integer>> firstFree,
                                           Function<ProxyDefinition, Future<Void>> claim) {
-    while (port <= settings.portRangeTo() && (port == adminPort.getAsInt() || taken.contains(port))) {
-      port++;
+    if (from > settings.portRangeTo()) {
+      return noneLeft();
     }
-    if (port > settings.portRangeTo()) {
-      return Future.failedFuture(ProxyException.conflict("port", "no free port left in the range "
-          + settings.portRangeFrom() + "-" + settings.portRangeTo() + " (setting proxies.port_range)"));
-    }
-    int candidate = port;
-    ProxyDefinition placed = proxy.withPort(candidate);
-    return claim.apply(placed).map(placed).recover(e -> StartFailures.isPortConflict(e)
-        ? tryFrom(candidate + 1, proxy, taken, claim) : Future.failedFuture(e));
+    return firstFree.apply(from).compose(port -> {
+      if (port == null || port > settings.portRangeTo()) {
+        return noneLeft();
+      }
+      if (port == adminPort.getAsInt()) {
+        return tryFrom(port + 1, proxy, firstFree, claim);
+      }
+      ProxyDefinition placed = proxy.withPort(port);
+      return claim.apply(placed).map(placed).recover(e -> StartFailures.isPortConflict(e)
+          ? tryFrom(port + 1, proxy, firstFree, claim) : Future.failedFuture(e));
+    });
+  }
+
+  private Future<ProxyDefinition> noneLeft() {
+    return Future.failedFuture(ProxyException.conflict("port", "no free port left in the range "
+        + settings.portRangeFrom() + "-" + settings.portRangeTo() + " (setting proxies.port_range)"));
   }
 }

@@ -192,7 +192,7 @@ public final class ProxyManager {
       ProxyDefinition proxy = input.create(body, owner);
       return checkUpstream(body, proxy)
           .compose(v -> checkAgainstOthers(proxy))
-          .compose(v -> proxy.port() == 0 ? ports.place(proxy, store::portsBetween, this::claim)
+          .compose(v -> proxy.port() == 0 ? ports.place(proxy, store::firstFreePort, this::claim)
               : deployments.transition(null, proxy).map(proxy))
           .compose(created -> store.insert(created)
               .recover(e -> deployments.transition(created, null).transform(v -> Future.failedFuture(e)))

@@ -14,9 +14,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
 
 /** The proxies table. */
@@ -57,14 +55,18 @@ public final class ProxyStore {
         });
   }
 
-  /** The ports proxies have between {@code from} and {@code to}, inclusive. */
-  public Future<Set<Integer>> portsBetween(int from, int to) {
-    return pool.preparedQuery("SELECT port FROM proxies WHERE port BETWEEN ? AND ?").execute(Tuple.of(from, to))
-        .map(rows -> {
-          Set<Integer> ports = new HashSet<>();
-          rows.forEach(row -> ports.add(row.getInteger("port")));
-          return ports;
-        });
+  /**
+   * The lowest port from {@code from} on that no proxy has (it may lie past the end of a range:
+   * the caller checks). One row, found in the port column's unique index: reading every port of
+   * the range to pick one made creating the n-th proxy decode n rows.
+   */
+  public Future<Integer> firstFreePort(int from) {
+    return pool.preparedQuery("SELECT MIN(candidate) AS port FROM ("
+            + "SELECT CAST(? AS INTEGER) AS candidate WHERE NOT EXISTS (SELECT 1 FROM proxies WHERE port = ?) "
+            + "UNION ALL SELECT p.port + 1 FROM proxies p WHERE p.port >= ? "
+            + "AND NOT EXISTS (SELECT 1 FROM proxies q WHERE q.port = p.port + 1)) free")
+        .execute(Tuple.of(from, from, from))
+        .map(rows -> rows.iterator().next().getInteger("port"));
   }
 
   /** What a proxy holds that no other may have. */
