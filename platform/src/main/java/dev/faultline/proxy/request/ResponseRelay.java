@@ -4,7 +4,7 @@ import dev.faultline.plugin.api.ProviderResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
-import java.util.Set;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,7 @@ final class ResponseRelay {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
 
   /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the response. */
-  private static final Set<String> HOP_BY_HOP = Set.of(
+  private static final List<String> HOP_BY_HOP = List.of(
       "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
       "content-length");
 
@@ -36,7 +36,7 @@ final class ResponseRelay {
     exchange.status(response.status());
     out.setStatusCode(response.status());
     response.headers().forEach((name, value) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+      if (!hopByHop(name)) {
         out.headers().add(name, value);
       }
     });
@@ -72,5 +72,15 @@ final class ResponseRelay {
       }
     });
     body.resume();
+  }
+
+  /** Compared in place rather than lower-cased first: no string per header of every answer. */
+  private static boolean hopByHop(String name) {
+    for (String hop : HOP_BY_HOP) {
+      if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
