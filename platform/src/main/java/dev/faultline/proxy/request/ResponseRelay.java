@@ -1,5 +1,6 @@
 package dev.faultline.proxy.request;
 
+import dev.faultline.plugin.api.BufferStream;
 import dev.faultline.plugin.api.ProviderResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -51,8 +52,17 @@ final class ResponseRelay {
 
     ExchangeListener.BodyObserver observer = listener.observe(exchange);
     ReadStream<Buffer> body = response.body();
+    // A body already whole in memory (a cache hit, an answer a step made itself) ends with its
+    // last chunk, so a one-chunk answer goes out with its head as one message and one write; a
+    // body still arriving is written chunk by chunk as it comes, never held back.
+    boolean whole = body instanceof BufferStream stream && stream.finished();
+    Buffer[] last = new Buffer[1];
     body.endHandler(v -> {
-      out.end();
+      if (last[0] != null) {
+        out.end(last[0]);
+      } else {
+        out.end();
+      }
       finish.accept(Exchange.Outcome.COMPLETED);
     });
     body.exceptionHandler(error -> {
@@ -65,7 +75,15 @@ final class ResponseRelay {
       if (observer != null) {
         observer.chunk(chunk);
       }
-      out.write(chunk);
+      Buffer next = chunk;
+      if (whole) {
+        next = last[0];
+        last[0] = chunk;
+        if (next == null) {
+          return;
+        }
+      }
+      out.write(next);
       if (out.writeQueueFull()) {
         body.pause();
         out.drainHandler(v -> body.resume());
