@@ -188,7 +188,7 @@ public final class Faultline {
         new IpFilterFeature(config.trustedProxies()),
         new CallerLimitFeature(),
         logs,
-        new MetricsFeature(vertx, database, logs.stats(), node),
+        new MetricsFeature(vertx, database, logs.feed(), logs.stats(), node),
         // After the logs: started last, the cache stops first, before the log writer drains.
         new CacheFeature(database)));
     if (tracing != null) {

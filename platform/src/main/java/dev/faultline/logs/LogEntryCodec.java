@@ -5,17 +5,18 @@ import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
- * How log entries travel on the event bus. Within one JVM every consumer (the writer, the
- * metrics, each live stream) gets the published object itself instead of a copy each: an entry
- * is never changed once published. Between cluster nodes it travels as JSON.
+ * How log entries travel on the event bus: published as a {@link LogEntry}, received as its
+ * JSON. The JSON is made only when someone receives the entry, and once however many do (every
+ * local consumer gets the same object: read it, never change it). Between cluster nodes it
+ * travels as JSON text.
  */
-final class LogEntryCodec implements MessageCodec<JsonObject, JsonObject> {
+final class LogEntryCodec implements MessageCodec<LogEntry, JsonObject> {
 
   static final String NAME = "faultline.log-entry";
 
   @Override
-  public void encodeToWire(Buffer buffer, JsonObject entry) {
-    Buffer json = entry.toBuffer();
+  public void encodeToWire(Buffer buffer, LogEntry entry) {
+    Buffer json = entry.toJson().toBuffer();
     buffer.appendInt(json.length()).appendBuffer(json);
   }
 
@@ -26,8 +27,8 @@ final class LogEntryCodec implements MessageCodec<JsonObject, JsonObject> {
   }
 
   @Override
-  public JsonObject transform(JsonObject entry) {
-    return entry;
+  public JsonObject transform(LogEntry entry) {
+    return entry.toJson();
   }
 
   @Override

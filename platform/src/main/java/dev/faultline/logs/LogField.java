@@ -1,6 +1,5 @@
 package dev.faultline.logs;
 
-import io.vertx.core.json.JsonObject;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -65,24 +64,10 @@ public enum LogField {
     return kind;
   }
 
-  /** The column value of this field of {@code entry}. */
-  Object toColumn(JsonObject entry) {
-    // The map's own value: the entry holds only plain values, which getValue would re-wrap.
-    Object value = entry.getMap().get(key);
-    if (value == null) {
-      return kind == Kind.BOOLEAN ? 0 : null;
-    }
-    return switch (kind) {
-      case TIME -> epochMillis((String) value);
-      case BOOLEAN -> Boolean.TRUE.equals(value) ? 1 : 0;
-      default -> value;
-    };
-  }
-
   /**
    * Epoch milliseconds of an ISO-8601 instant. The shape {@code Instant#toString} writes
-   * ({@code 2025-01-31T12:00:00.123Z}) is read by hand: the log writer reads one per row, and the
-   * general parser allocates a map per call. Anything else takes the general parser.
+   * ({@code 2025-01-31T12:00:00.123Z}) is read by hand: entries from other cluster nodes bring one
+   * each, and the general parser allocates a map per call. Anything else takes the general parser.
    */
   static long epochMillis(String iso) {
     int length = iso.length();

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -22,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every finished exchange into a log entry, priced, and publishes it on
- * {@value #ADDRESS} for the log writer, the metrics and any live subscriber, and again on the
+ * Turns every finished exchange into a log entry, priced, hands it to the log writer and the
+ * metrics ({@link LogFeed}) and publishes it on {@value #ADDRESS} for any live subscriber and the
+ * other cluster nodes, and again on the
  * proxy owner's own address ({@code faultline.log.user.<ownerId>}, see {@link OwnerAddress}) for
  * subscribers who may see only their own proxies. The entry never
  * holds a header (so never an API key) nor the query string, and holds bodies only when the
@@ -51,6 +51,7 @@ public final class LogListener implements ExchangeListener {
   static final String NO_USAGE = "no_usage";
 
   private final Vertx vertx;
+  private final LogFeed feed;
   private final TokenEstimator estimator;
   /** Held by the log writer when it falls behind; null when a full queue drops instead. */
   private final LogPressure pressure;
@@ -63,13 +64,13 @@ public final class LogListener implements ExchangeListener {
   private record Measured(Usage usage, boolean estimated) {
   }
 
-  public LogListener(Vertx vertx) {
-    this(vertx, null);
-  }
-
-  /** @param pressure what the log writer holds when it falls behind; null never holds a proxy */
-  public LogListener(Vertx vertx, LogPressure pressure) {
+  /**
+   * @param feed     where every entry goes to the log writer and the metrics
+   * @param pressure what the log writer holds when it falls behind; null never holds a proxy
+   */
+  public LogListener(Vertx vertx, LogFeed feed, LogPressure pressure) {
     this.vertx = vertx;
+    this.feed = feed;
     this.pressure = pressure;
     this.estimator = new TokenEstimator(vertx);
     // A Faultline stopped and started again on the same Vert.x registers it anew.
@@ -112,12 +113,10 @@ public final class LogListener implements ExchangeListener {
     if (!settings.enabled()) {
       return;
     }
-    JsonObject entry = describe(exchange, observer, settings);
-    String pricedModel = observer != null && observer.model() != null ? observer.model() : entry.getString("model");
+    LogEntry entry = describe(exchange, observer, settings);
+    String pricedModel = observer != null && observer.model() != null ? observer.model() : entry.model;
     boolean cacheHit = "HIT".equals(exchange.cacheStatus());
     Provider provider = exchange.provider();
-    String owner = exchange.proxy().owner();
-    String name = exchange.proxy().name();
     measure(exchange, observer)
         .otherwise(error -> {
           LOG.warn("Could not count the tokens of {}: {}", exchange.requestId(), error.toString());
@@ -125,56 +124,62 @@ public final class LogListener implements ExchangeListener {
         })
         .onSuccess(measured -> {
           account(entry, provider, pricedModel, measured, cacheHit);
-          publish(entry, owner, name);
+          publish(entry);
         });
   }
 
-  /** To everyone who may see all proxies, and to the owner's own subscribers. */
-  private void publish(JsonObject entry, String owner, String name) {
+  /**
+   * To the writer and the metrics through the feed; on the bus to everyone who may see all
+   * proxies, and to the owner's own subscribers.
+   */
+  private void publish(LogEntry entry) {
+    feed.offer(entry);
     DeliveryOptions all = new DeliveryOptions(SHARED);
-    if (name != null) {
-      all.addHeader(PROXY_NAME_HEADER, name);
+    if (entry.proxyName != null) {
+      all.addHeader(PROXY_NAME_HEADER, entry.proxyName);
     }
-    if (owner == null) {
+    if (entry.ownerId == null) {
       // Only before the first admin exists, who then adopts the proxy.
       vertx.eventBus().publish(ADDRESS, entry, all);
       return;
     }
-    vertx.eventBus().publish(ADDRESS, entry, all.addHeader(OWNER_HEADER, owner));
-    vertx.eventBus().publish(OwnerAddress.of(ADDRESS, owner), entry, SHARED);
+    vertx.eventBus().publish(ADDRESS, entry, all.addHeader(OWNER_HEADER, entry.ownerId));
+    vertx.eventBus().publish(OwnerAddress.of(ADDRESS, entry.ownerId), entry, SHARED);
   }
 
   /** Every field but tokens and cost. */
-  private static JsonObject describe(Exchange exchange, ResponseObserver observer, LoggingBlock.Settings settings) {
+  private static LogEntry describe(Exchange exchange, ResponseObserver observer, LoggingBlock.Settings settings) {
     ProxyRequest request = exchange.request();
     HttpServerRequest http = exchange.http();
-    String errorType = exchange.errorType() != null ? exchange.errorType()
+    boolean lineRead = exchange.requestLineRead();
+    LogEntry entry = new LogEntry();
+    entry.ownerId = exchange.proxy().owner();
+    entry.proxyName = exchange.proxy().name();
+    entry.ts = exchange.startMillis();
+    entry.proxyId = exchange.proxy().id();
+    entry.requestId = exchange.requestId();
+    entry.clientIp = exchange.clientIp();
+    entry.method = lineRead ? http.method().name() : "";
+    entry.path = request != null ? request.path() : lineRead ? http.path() : "";
+    entry.model = request != null ? request.model() : null;
+    entry.stream = request != null && request.stream();
+    entry.status = exchange.status();
+    entry.outcome = exchange.outcome().name().toLowerCase(Locale.ROOT);
+    entry.latencyMs = millis(exchange.latencyMillis());
+    entry.ttfbMs = millis(exchange.timeToFirstByteMillis());
+    entry.upstreamMs = millis(exchange.upstreamMillis());
+    entry.cacheStatus = exchange.cacheStatus();
+    entry.fault = exchange.fault();
+    entry.errorType = exchange.errorType() != null ? exchange.errorType()
         : observer != null ? observer.errorType(exchange.status()) : null;
-    JsonObject entry = new JsonObject()
-        .put(LogField.TS.key(), LogField.iso(exchange.startMillis()))
-        .put(LogField.PROXY_ID.key(), exchange.proxy().id())
-        .put(LogField.REQUEST_ID.key(), exchange.requestId())
-        .put(LogField.CLIENT_IP.key(), exchange.clientIp())
-        .put(LogField.METHOD.key(), exchange.requestLineRead() ? http.method().name() : "")
-        .put(LogField.PATH.key(), request != null ? request.path() : exchange.requestLineRead() ? http.path() : "")
-        .put(LogField.MODEL.key(), request != null ? request.model() : null)
-        .put(LogField.STREAM.key(), request != null && request.stream())
-        .put(LogField.STATUS.key(), exchange.status())
-        .put(LogField.OUTCOME.key(), exchange.outcome().name().toLowerCase(Locale.ROOT))
-        .put(LogField.LATENCY_MS.key(), millis(exchange.latencyMillis()))
-        .put(LogField.TTFB_MS.key(), millis(exchange.timeToFirstByteMillis()))
-        .put(LogField.UPSTREAM_MS.key(), millis(exchange.upstreamMillis()))
-        .put(LogField.CACHE_STATUS.key(), exchange.cacheStatus())
-        .put(LogField.FAULT.key(), exchange.fault())
-        .put(LogField.ERROR_TYPE.key(), errorType)
-        .put(LogField.ERROR_MESSAGE.key(), observer != null ? observer.errorMessage(exchange.status()) : null)
-        .put(LogField.RETRY_AFTER.key(), exchange.requestLineRead() ? http.response().headers().get("retry-after") : null)
-        .put(LogField.BYTES_IN.key(), exchange.bytesIn())
-        .put(LogField.BYTES_OUT.key(), exchange.bytesOut());
-    boolean bodies = settings.bodies();
-    entry.put(LogField.REQUEST_BODY.key(), bodies && request != null
-        ? Bodies.prefix(request.body(), settings.maxBodyBytes()) : null);
-    entry.put(LogField.RESPONSE_BODY.key(), bodies && observer != null ? observer.capturedBody() : null);
+    entry.errorMessage = observer != null ? observer.errorMessage(exchange.status()) : null;
+    entry.retryAfter = lineRead ? http.response().headers().get("retry-after") : null;
+    entry.bytesIn = exchange.bytesIn();
+    entry.bytesOut = exchange.bytesOut();
+    if (settings.bodies()) {
+      entry.requestBody = request != null ? Bodies.prefix(request.body(), settings.maxBodyBytes()) : null;
+      entry.responseBody = observer != null ? observer.capturedBody() : null;
+    }
     return entry;
   }
 
@@ -194,29 +199,29 @@ public final class LogListener implements ExchangeListener {
   }
 
   /** Tokens and cost. A cache hit cost nothing; what it would have cost is what it saved. */
-  private void account(JsonObject entry, Provider provider, String model, Measured measured, boolean cacheHit) {
+  private void account(LogEntry entry, Provider provider, String model, Measured measured, boolean cacheHit) {
     Usage usage = measured == null ? null : measured.usage();
-    entry.put(LogField.PROMPT_TOKENS.key(), usage == null ? null : usage.promptTokens())
-        .put(LogField.COMPLETION_TOKENS.key(), usage == null ? null : usage.completionTokens())
-        .put(LogField.TOTAL_TOKENS.key(), usage == null ? null : usage.totalTokens())
-        .put(LogField.CACHED_TOKENS.key(), usage == null ? null : usage.cachedPromptTokens())
-        .put(LogField.USAGE_ESTIMATED.key(), measured != null && measured.estimated());
-    Double cost = null;
-    String source = NO_USAGE;
-    if (usage != null) {
-      Optional<Cost> own = providerCost(provider, model, usage);
-      if (own.isPresent()) {
-        cost = own.get().usd();
-        source = PROVIDER;
-      } else {
-        Optional<PriceTable.Price> price = prices.find(provider.id(), model);
-        cost = price.map(p -> p.cost(usage)).orElse(null);
-        source = price.isPresent() ? PRICE_TABLE : UNKNOWN_PRICE;
-      }
+    entry.usageEstimated = measured != null && measured.estimated();
+    entry.costSource = NO_USAGE;
+    if (usage == null) {
+      return;
     }
-    entry.put(LogField.COST_USD.key(), cacheHit && usage != null ? Double.valueOf(0) : cost)
-        .put(LogField.COST_SOURCE.key(), source)
-        .put(LogField.COST_SAVED_USD.key(), cacheHit ? cost : null);
+    entry.promptTokens = usage.promptTokens();
+    entry.completionTokens = usage.completionTokens();
+    entry.totalTokens = usage.totalTokens();
+    entry.cachedTokens = usage.cachedPromptTokens();
+    Double cost;
+    Optional<Cost> own = providerCost(provider, model, usage);
+    if (own.isPresent()) {
+      cost = own.get().usd();
+      entry.costSource = PROVIDER;
+    } else {
+      Optional<PriceTable.Price> price = prices.find(provider.id(), model);
+      cost = price.map(p -> p.cost(usage)).orElse(null);
+      entry.costSource = price.isPresent() ? PRICE_TABLE : UNKNOWN_PRICE;
+    }
+    entry.costUsd = cacheHit ? Double.valueOf(0) : cost;
+    entry.costSavedUsd = cacheHit ? cost : null;
   }
 
   private static Optional<Cost> providerCost(Provider provider, String model, Usage usage) {

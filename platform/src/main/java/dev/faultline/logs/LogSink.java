@@ -1,7 +1,6 @@
 package dev.faultline.logs;
 
 import dev.faultline.store.Database;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,14 +71,14 @@ final class LogSink implements AutoCloseable {
   }
 
   /** Inserts the entries in one transaction: all of them, or none and an exception. */
-  void insert(List<JsonObject> entries) throws SQLException {
+  void insert(List<LogEntry> entries) throws SQLException {
     if (connection == null) {
       connect();
     }
     try {
-      for (JsonObject entry : entries) {
+      for (LogEntry entry : entries) {
         for (int i = 0; i < FIELDS.length; i++) {
-          insert.setObject(i + 1, FIELDS[i].toColumn(entry));
+          insert.setObject(i + 1, entry.column(FIELDS[i]));
         }
         insert.addBatch();
       }

@@ -4,8 +4,6 @@ import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -17,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only writer of this node's log rows. Takes entries from {@value LogListener#ADDRESS} (this
- * node's: in a cluster, the others' are theirs to write) into a bounded
+ * The only writer of this node's log rows. Takes the entries of this node's requests from the
+ * {@link LogFeed} (in a cluster, the other nodes write theirs) into a bounded
  * queue and inserts them in batches, one transaction each, on a worker thread; while a batch is
  * written the next one gathers, so a burst costs few transactions. At a full queue, either the
  * proxies are held ({@link LogPressure}) until half of it is written — the entries of requests
@@ -42,6 +40,7 @@ public final class LogWriterVerticle extends VerticleBase {
    */
   static final int OVERSHOOT = 10_000;
 
+  private final LogFeed feed;
   private final DataSource source;
   private final int capacity;
   private final int retentionDays;
@@ -51,7 +50,7 @@ public final class LogWriterVerticle extends VerticleBase {
   private final int limit;
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private LogSink sink;
-  private MessageConsumer<JsonObject> consumer;
+  private LogFeed.Subscription subscription;
   private boolean writing;
   private boolean pruning;
   private int inFlight;
@@ -61,27 +60,24 @@ public final class LogWriterVerticle extends VerticleBase {
   private Promise<Void> drained;
 
   /**
+   * @param feed          where the entries come from
    * @param databaseFile  the migrated SQLite database file
    * @param capacity      entries that may wait to be written, the batch being written included
    * @param retentionDays rows older are pruned; 0 keeps all
    * @param retentionRows rows beyond the newest this many are pruned; 0 keeps all
    */
-  public LogWriterVerticle(Path databaseFile, int capacity, int retentionDays, long retentionRows) {
-    this(databaseFile, capacity, retentionDays, retentionRows, null, 0);
+  public LogWriterVerticle(LogFeed feed, Path databaseFile, int capacity, int retentionDays, long retentionRows) {
+    this(feed, Database.dedicatedDataSource(databaseFile), capacity, retentionDays, retentionRows, null, 0);
   }
 
   /**
+   * @param source       the writer's own connections to the migrated database, SQLite or PostgreSQL
    * @param pressure     held at a full queue; {@code null} drops new entries instead
    * @param maxLagMillis the writer is reported behind beyond this; 0 never
    */
-  public LogWriterVerticle(Path databaseFile, int capacity, int retentionDays, long retentionRows,
+  public LogWriterVerticle(LogFeed feed, DataSource source, int capacity, int retentionDays, long retentionRows,
                            LogPressure pressure, long maxLagMillis) {
-    this(Database.dedicatedDataSource(databaseFile), capacity, retentionDays, retentionRows, pressure, maxLagMillis);
-  }
-
-  /** @param source the writer's own connections to the migrated database, SQLite or PostgreSQL */
-  public LogWriterVerticle(DataSource source, int capacity, int retentionDays, long retentionRows,
-                           LogPressure pressure, long maxLagMillis) {
+    this.feed = feed;
     this.source = source;
     this.capacity = capacity;
     this.retentionDays = retentionDays;
@@ -93,7 +89,7 @@ public final class LogWriterVerticle extends VerticleBase {
   }
 
   /** A queued entry and when it came. */
-  private record Queued(JsonObject entry, long at) {
+  private record Queued(LogEntry entry, long at) {
   }
 
   /** Counts of what was written, dropped and failed; safe to read from any thread. */
@@ -105,53 +101,57 @@ public final class LogWriterVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.executeBlocking(() -> LogSink.open(source)).compose(opened -> {
       sink = opened;
-      // This node's entries alone: in a cluster every node's reach every node, and each writes its own rows.
-      consumer = vertx.eventBus().localConsumer(LogListener.ADDRESS, message -> offer(message.body()));
+      subscription = feed.subscribe(context, this::offer);
       if (retentionDays > 0 || retentionRows > 0) {
         vertx.setTimer(FIRST_PRUNE_MS, id -> prune());
         vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
       }
-      return consumer.completion();
+      return Future.succeededFuture();
     });
   }
 
   /** Stops taking entries, writes what waits (for a while at most), then closes the connection. */
   @Override
   public Future<?> stop() {
-    // Nothing more will be taken: whoever is held goes ahead.
+    // Takes what was handed over but not delivered yet; nothing more will come.
+    subscription.cancel();
+    // Whoever is held goes ahead.
     relieve();
-    return consumer.unregister()
-        .compose(v -> {
-          if (!writing && queue.isEmpty()) {
-            return Future.succeededFuture();
-          }
-          drained = Promise.promise();
-          return drained.future().timeout(STOP_GRACE_MS, TimeUnit.MILLISECONDS)
-              .onFailure(e -> LOG.warn("Stopped with {} log entries unwritten", queue.size() + inFlight))
-              .otherwiseEmpty();
-        })
-        .eventually(() -> vertx.executeBlocking(() -> {
-          sink.close();
-          return null;
-        }));
+    return allWritten().eventually(() -> vertx.executeBlocking(() -> {
+      sink.close();
+      return null;
+    }));
   }
 
-  private void offer(JsonObject entry) {
-    stats.received.incrementAndGet();
-    int waiting = queue.size() + inFlight;
-    long now = System.currentTimeMillis();
-    if (waiting >= limit) {
-      stats.dropped.incrementAndGet();
-      stats.lastDropAt = now;
-      return;
+  /** Completes once every queued entry is written, or after {@value #STOP_GRACE_MS} ms at most. */
+  private Future<Void> allWritten() {
+    if (!writing && queue.isEmpty()) {
+      return Future.succeededFuture();
     }
-    queue.add(new Queued(entry, now));
-    // Holding callers helps a writer that is slow, not one the database refuses (disk full,
-    // read-only, locked): those entries are lost either way, and the proxies keep full speed.
-    if (pressure != null && waiting + 1 >= capacity && !stats.holding && !stats.failing()) {
-      stats.holding = true;
-      stats.holds++;
-      pressure.hold();
+    drained = Promise.promise();
+    return drained.future().timeout(STOP_GRACE_MS, TimeUnit.MILLISECONDS)
+        .onFailure(e -> LOG.warn("Stopped with {} log entries unwritten", queue.size() + inFlight))
+        .otherwiseEmpty();
+  }
+
+  private void offer(List<LogEntry> entries) {
+    stats.received.addAndGet(entries.size());
+    long now = System.currentTimeMillis();
+    for (LogEntry entry : entries) {
+      int waiting = queue.size() + inFlight;
+      if (waiting >= limit) {
+        stats.dropped.incrementAndGet();
+        stats.lastDropAt = now;
+        continue;
+      }
+      queue.add(new Queued(entry, now));
+      // Holding callers helps a writer that is slow, not one the database refuses (disk full,
+      // read-only, locked): those entries are lost either way, and the proxies keep full speed.
+      if (pressure != null && waiting + 1 >= capacity && !stats.holding && !stats.failing()) {
+        stats.holding = true;
+        stats.holds++;
+        pressure.hold();
+      }
     }
     gauges();
     write();
@@ -189,7 +189,7 @@ public final class LogWriterVerticle extends VerticleBase {
       return;
     }
     writing = true;
-    List<JsonObject> batch = new ArrayList<>(Math.min(queue.size(), BATCH));
+    List<LogEntry> batch = new ArrayList<>(Math.min(queue.size(), BATCH));
     inFlightSince = queue.peek().at();
     while (batch.size() < BATCH && !queue.isEmpty()) {
       batch.add(queue.poll().entry());
@@ -215,7 +215,7 @@ public final class LogWriterVerticle extends VerticleBase {
     });
   }
 
-  private void written(List<JsonObject> batch) {
+  private void written(List<LogEntry> batch) {
     stats.written.addAndGet(batch.size());
     if (stats.failingSince != 0) {
       LOG.info("Log writes succeed again");
@@ -225,7 +225,7 @@ public final class LogWriterVerticle extends VerticleBase {
   }
 
   /** Puts the batch back in front and tries again after a doubling pause; the queue fills meanwhile. */
-  private void retryLater(List<JsonObject> batch, Throwable error) {
+  private void retryLater(List<LogEntry> batch, Throwable error) {
     failing(error);
     for (int i = batch.size() - 1; i >= 0; i--) {
       queue.addFirst(new Queued(batch.get(i), inFlightSince));
@@ -237,7 +237,7 @@ public final class LogWriterVerticle extends VerticleBase {
     });
   }
 
-  private void givenUp(List<JsonObject> batch, Throwable error) {
+  private void givenUp(List<LogEntry> batch, Throwable error) {
     failing(error);
     stats.failed.addAndGet(batch.size());
     LOG.error("Gave up writing {} log entries after {} attempts: {}", batch.size(), ATTEMPTS, error.getMessage());

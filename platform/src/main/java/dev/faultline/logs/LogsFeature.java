@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * Request logs: each proxy's {@code logging} block, the listener that turns every finished
- * exchange into a log entry on {@value LogListener#ADDRESS}, the writer that stores them (up
+ * exchange into a log entry (on the {@link LogFeed} and on {@value LogListener#ADDRESS}), the writer that stores them (up
  * before any proxy serves), the logs API and the writer's part of {@code /healthz}.
  */
 public final class LogsFeature implements Feature {
@@ -28,6 +28,7 @@ public final class LogsFeature implements Feature {
   private final Database database;
   private final Settings settings;
   private final Supplier<List<String>> faultStrategies;
+  private final LogFeed feed = new LogFeed();
   private final LogListener listener;
   private final LogWriterVerticle writer;
 
@@ -50,9 +51,14 @@ public final class LogsFeature implements Feature {
     this.settings = settings;
     this.faultStrategies = faultStrategies;
     LogPressure pressure = settings.backpressure() ? new LogPressure(vertx, PRESSURE_MAX_WAIT_MS) : null;
-    this.listener = new LogListener(vertx, pressure);
-    this.writer = new LogWriterVerticle(database.dedicatedDataSource(), settings.queueSize(), settings.retentionDays(),
+    this.listener = new LogListener(vertx, feed, pressure);
+    this.writer = new LogWriterVerticle(feed, database.dedicatedDataSource(), settings.queueSize(), settings.retentionDays(),
         settings.retentionRows(), pressure, settings.maxLagMillis());
+  }
+
+  /** Every log entry of this node, as it is made: the metrics count them. */
+  public LogFeed feed() {
+    return feed;
   }
 
   /** What the writer wrote, dropped and failed: the metrics count it too. */

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,12 +49,11 @@ final class FaultlineMeters {
   }
 
   /** @param name the proxy's name, {@code null} when unknown */
-  void record(JsonObject entry, Sample sample, String name) {
+  void record(Sample sample, String name) {
     if (sample.proxyId() == null) {
       return;
     }
-    int status = entry.getValue("status") instanceof Number n ? n.intValue() : 0;
-    String code = sample.statusClass() == 0 ? NONE : Integer.toString(status);
+    String code = sample.statusClass() == 0 ? NONE : Integer.toString(sample.status());
     ProxyMeters proxy = proxies.computeIfAbsent(new ProxyLabels(sample.proxyId(), name == null ? NONE : name),
         ProxyMeters::new);
     proxy.requests.computeIfAbsent(code, c -> counter("faultline.requests",

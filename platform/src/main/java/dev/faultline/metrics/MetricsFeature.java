@@ -2,6 +2,7 @@ package dev.faultline.metrics;
 
 import dev.faultline.api.ApiRoutes;
 import dev.faultline.feature.Feature;
+import dev.faultline.logs.LogFeed;
 import dev.faultline.logs.LogStats;
 import dev.faultline.proxy.control.ProxyManager;
 import dev.faultline.store.Database;
@@ -19,16 +20,19 @@ public final class MetricsFeature implements Feature {
 
   private final Vertx vertx;
   private final Database database;
+  private final LogFeed feed;
   private final LogStats logStats;
   private final PrometheusMeterRegistry registry;
 
   /**
+   * @param feed     this node's log entries, which the metrics count
    * @param logStats the log writer's counts, which Prometheus shows too
    * @param nodeId   Prometheus' {@code node} label when this Vert.x has no registry of its own
    *                 ({@code null}: the host name)
    */
-  public MetricsFeature(Vertx vertx, Database database, LogStats logStats, String nodeId) {
+  public MetricsFeature(Vertx vertx, Database database, LogFeed feed, LogStats logStats, String nodeId) {
     this.vertx = vertx;
+    this.feed = feed;
     this.database = database;
     this.logStats = logStats;
     this.registry = PrometheusMetrics.of(vertx, nodeId);
@@ -36,7 +40,7 @@ public final class MetricsFeature implements Feature {
 
   @Override
   public Future<Void> start(Deployer deployer) {
-    return deployer.deploy(new MetricsVerticle(new MetricsStore(database), logStats, Clock.systemUTC(),
+    return deployer.deploy(new MetricsVerticle(feed, new MetricsStore(database), logStats, Clock.systemUTC(),
         new FaultlineMeters(registry, logStats))).mapEmpty();
   }
 

@@ -1,6 +1,8 @@
 package dev.faultline.metrics;
 
 import dev.faultline.access.OwnerAddress;
+import dev.faultline.logs.LogEntry;
+import dev.faultline.logs.LogFeed;
 import dev.faultline.logs.LogListener;
 import dev.faultline.logs.LogStats;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the rolling metrics from the log entries on {@value LogListener#ADDRESS}, publishes them
+ * Keeps the rolling metrics from the log entries (this node's from the {@link LogFeed}; in a
+ * cluster, every node's from {@value LogListener#ADDRESS}), publishes them
  * on {@value #ADDRESS} every second (and each owner's proxies' on {@code faultline.metrics.user.<ownerId>},
  * whose owner the entries' header names), answers the admin API's questions, and saves its windows
  * every few seconds and at stop so that a restart does not zero them.
@@ -37,22 +40,26 @@ public final class MetricsVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MetricsVerticle.class);
 
+  private final LogFeed feed;
   private final MetricsStore store;
   private final LogStats logStats;
   private final Clock clock;
   private final FaultlineMeters meters;
   private final Metrics metrics = new Metrics();
+  private LogFeed.Subscription subscription;
 
   /** Without Prometheus' series (counted in a registry nobody reads). */
-  public MetricsVerticle(MetricsStore store, LogStats logStats, Clock clock) {
-    this(store, logStats, clock, new FaultlineMeters(new SimpleMeterRegistry(), logStats));
+  public MetricsVerticle(LogFeed feed, MetricsStore store, LogStats logStats, Clock clock) {
+    this(feed, store, logStats, clock, new FaultlineMeters(new SimpleMeterRegistry(), logStats));
   }
 
   /**
+   * @param feed   this node's log entries
    * @param clock  the time windows are measured by; tests pass one they control
    * @param meters where each entry is counted for {@code /metrics} too
    */
-  MetricsVerticle(MetricsStore store, LogStats logStats, Clock clock, FaultlineMeters meters) {
+  MetricsVerticle(LogFeed feed, MetricsStore store, LogStats logStats, Clock clock, FaultlineMeters meters) {
+    this.feed = feed;
     this.store = store;
     this.logStats = logStats;
     this.clock = clock;
@@ -78,31 +85,40 @@ public final class MetricsVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("Could not restore the saved metrics; the windows start empty: {}", e.getMessage()))
         .otherwiseEmpty()
         .compose(v -> {
-          MessageConsumer<JsonObject> entries;
-          MessageConsumer<JsonObject> own = null;
-          if (!vertx.isClustered()) {
-            entries = vertx.eventBus().consumer(LogListener.ADDRESS, message -> {
-              Sample sample = Sample.of(message.body());
-              metrics.record(sample, message.headers().get(LogListener.OWNER_HEADER), clock.millis());
-              meters.record(message.body(), sample, message.headers().get(LogListener.PROXY_NAME_HEADER));
-            });
-          } else {
-            // Every node's entries: the rates and percentiles are the cluster's.
-            entries = vertx.eventBus().consumer(LogListener.ADDRESS, message -> metrics.record(
-                Sample.of(message.body()), message.headers().get(LogListener.OWNER_HEADER), clock.millis()));
-            // This node's alone: Prometheus scrapes each node, whose series carry its node label.
-            own = vertx.eventBus().localConsumer(LogListener.ADDRESS, message -> meters.record(message.body(),
-                Sample.of(message.body()), message.headers().get(LogListener.PROXY_NAME_HEADER)));
-          }
+          boolean clustered = vertx.isClustered();
+          // Prometheus counts this node's entries alone: each node is scraped, its series carry its node label.
+          subscription = feed.subscribe(context, entries -> record(entries, !clustered));
+          MessageConsumer<JsonObject> everyNode = clustered ? windowsOfEveryNode() : null;
           vertx.eventBus().<JsonObject>localConsumer(SNAPSHOT, message -> message.reply(snapshot(message.body())));
           vertx.setPeriodic(PUBLISH_EVERY_MS, id -> publish());
           vertx.setPeriodic(SAVE_EVERY_MS, id -> save());
-          return own == null ? entries.completion() : Future.all(entries.completion(), own.completion()).<Void>mapEmpty();
+          return everyNode == null ? Future.succeededFuture() : everyNode.completion();
         });
+  }
+
+  /** This node's entries: Prometheus' series, and the windows too unless they come from the bus. */
+  private void record(List<LogEntry> entries, boolean windows) {
+    long now = clock.millis();
+    for (LogEntry entry : entries) {
+      Sample sample = Sample.of(entry);
+      if (windows) {
+        metrics.record(sample, entry.ownerId(), now);
+      }
+      meters.record(sample, entry.proxyName());
+    }
+  }
+
+  /** In a cluster the windows take every node's entries, this one's too: the rates and percentiles are the cluster's. */
+  private MessageConsumer<JsonObject> windowsOfEveryNode() {
+    return vertx.eventBus().consumer(LogListener.ADDRESS, message -> metrics.record(
+        Sample.of(message.body()), message.headers().get(LogListener.OWNER_HEADER), clock.millis()));
   }
 
   @Override
   public Future<?> stop() {
+    if (subscription != null) {
+      subscription.cancel();
+    }
     return save().otherwiseEmpty();
   }
 

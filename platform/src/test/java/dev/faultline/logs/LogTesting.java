@@ -105,7 +105,7 @@ public final class LogTesting {
   /** Writes entries straight into the database file, as the log writer would (blocking; for seeding tests). */
   public static void insert(Path databaseFile, List<JsonObject> entries) {
     try (LogSink sink = LogSink.open(databaseFile)) {
-      sink.insert(entries);
+      sink.insert(entries.stream().map(LogEntry::fromJson).toList());
     } catch (SQLException e) {
       throw new IllegalStateException("cannot seed the log", e);
     }

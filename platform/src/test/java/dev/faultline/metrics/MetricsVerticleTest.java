@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.FaultlineHarness;
 import dev.faultline.launcher.Faultline;
-import dev.faultline.logs.LogListener;
+import dev.faultline.logs.LogEntry;
+import dev.faultline.logs.LogFeed;
 import dev.faultline.logs.LogStats;
 import dev.faultline.logs.LogTesting;
 import dev.faultline.store.Database;
@@ -54,17 +55,18 @@ class MetricsVerticleTest {
   void aRestartKeepsTheHourWindow(Vertx vertx) {
     MovableClock clock = new MovableClock(Instant.parse("2025-05-01T10:00:00Z"));
     Database database = await(Database.open(vertx, dataDir.resolve("faultline.db")));
+    LogFeed feed = new LogFeed();
     try {
-      String first = await(vertx.deployVerticle(new MetricsVerticle(new MetricsStore(database), new LogStats(), clock)));
+      String first = await(vertx.deployVerticle(new MetricsVerticle(feed, new MetricsStore(database), new LogStats(), clock)));
       for (int i = 0; i < 7; i++) {
-        vertx.eventBus().publish(LogListener.ADDRESS, RollingWindowsTest.entry("prx_a", i < 5 ? 200 : 500, 10 + i));
+        feed.offer(LogEntry.fromJson(RollingWindowsTest.entry("prx_a", i < 5 ? 200 : 500, 10 + i)));
       }
       LogTesting.eventually("the entries to be counted",
           () -> snapshot(vertx, "prx_a", Window.ONE_MINUTE).getLong("requests") == 7, () -> "");
       await(vertx.undeploy(first));
 
       clock.advance(Duration.ofMinutes(20));
-      String second = await(vertx.deployVerticle(new MetricsVerticle(new MetricsStore(database), new LogStats(), clock)));
+      String second = await(vertx.deployVerticle(new MetricsVerticle(feed, new MetricsStore(database), new LogStats(), clock)));
       JsonObject hour = snapshot(vertx, "prx_a", Window.ONE_HOUR);
       assertEquals(7, hour.getLong("requests"), "the hour window came back: " + hour);
       assertEquals(new JsonObject().put("4xx", 0.0).put("5xx", 0.285714).put("none", 0.0).put("stream", 0.0)
@@ -75,7 +77,7 @@ class MetricsVerticleTest {
       await(vertx.undeploy(second));
 
       clock.advance(Duration.ofMinutes(41));
-      await(vertx.deployVerticle(new MetricsVerticle(new MetricsStore(database), new LogStats(), clock)));
+      await(vertx.deployVerticle(new MetricsVerticle(feed, new MetricsStore(database), new LogStats(), clock)));
       assertEquals(0, snapshot(vertx, "prx_a", Window.ONE_HOUR).getLong("requests"), "and the hour is over too");
     } finally {
       await(database.close());

@@ -102,6 +102,23 @@ class MigrationTest {
     }
   }
 
+  /** V10: the log's pages newest first come straight off an index, with no sort of their own. */
+  @Test
+  void newestFirstPagesOfTheLogNeedNoSort(Vertx vertx, @TempDir Path dir) {
+    Database database = await(Database.open(vertx, dir.resolve("faultline.db")));
+    try {
+      for (String where : List.of("1 = 1", "proxy_id = 'prx_a'", "proxy_id = 'prx_a' AND ts <= 5 AND (ts < 5 OR id < 9)",
+          "ts <= 5 AND (ts < 5 OR id < 9)")) {
+        String plan = await(database.pool().query("EXPLAIN QUERY PLAN SELECT * FROM log_entries WHERE " + where
+            + " ORDER BY ts DESC, id DESC LIMIT 50").execute()).stream().map(row -> row.getString(3))
+            .reduce("", (all, step) -> all + step + "; ");
+        assertTrue(plan.contains("USING INDEX") && !plan.contains("TEMP B-TREE"), where + ": " + plan);
+      }
+    } finally {
+      await(database.close());
+    }
+  }
+
   private static String sql(java.sql.Statement statement, String query) throws java.sql.SQLException {
     try (java.sql.ResultSet rows = statement.executeQuery(query)) {
       rows.next();
