@@ -139,11 +139,13 @@ public final class LeanHttpMetrics implements VertxMetricsFactory {
     }
 
     Status status(int code) {
-      int index = code >= 0 && code < 1000 ? code : 0;
-      Status found = statuses.get(index);
+      if (code < 0 || code >= statuses.length()) {
+        return new Status(side, method, String.valueOf(code));
+      }
+      Status found = statuses.get(code);
       if (found == null) {
         found = new Status(side, method, String.valueOf(code));
-        statuses.compareAndSet(index, null, found);
+        statuses.compareAndSet(code, null, found);
       }
       return found;
     }
