@@ -36,6 +36,7 @@ final class CacheInterceptor implements Interceptor {
   private final Provider provider;
   private final CacheSettings settings;
   private final CacheCounters counters;
+  private final KeyMemo memo = new KeyMemo();
 
   CacheInterceptor(ResponseCache cache, String proxyId, Provider provider, CacheSettings settings) {
     this.cache = cache;
@@ -84,7 +85,7 @@ final class CacheInterceptor implements Interceptor {
   private Future<CacheKeys.Key> key(ProxyRequest request) {
     if (request.body().length() <= INLINE_HASH_LIMIT) {
       try {
-        return Future.succeededFuture(computeKey(request));
+        return Future.succeededFuture(memo.of(request, () -> computeKey(request)));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }

@@ -58,6 +58,8 @@ public final class Exchange {
   private boolean requestLineRead = true;
   /** Completed when nobody will read the upstream's answer any more; made only when asked for. */
   private Promise<Void> abandoned;
+  /** The dialect of {@link #request}, asked of the provider once it is known; null until then. */
+  private Dialect dialect;
 
   Exchange(String requestId, HttpServerRequest http, ProxyDefinition proxy, Provider provider) {
     this.requestId = requestId;
@@ -84,11 +86,13 @@ public final class Exchange {
     if (request != null) {
       request = new ProxyRequest(request.id(), request.method(), request.uri(),
           request.headers().with(name, value), request.body(), request.json());
+      dialect = null;
     }
   }
 
   void request(ProxyRequest value) {
     this.request = value;
+    this.dialect = null;
     this.bytesIn = value.body().length();
   }
 
@@ -130,12 +134,22 @@ public final class Exchange {
    * errors and request id look. Chat Completions when the provider fails to say.
    */
   public Dialect dialect() {
-    try {
-      Dialect dialect = provider.dialect(knownRequest());
-      return dialect == null ? Dialects.OPENAI_CHAT : dialect;
-    } catch (RuntimeException | LinkageError e) {
-      return Dialects.OPENAI_CHAT;
+    if (dialect != null) {
+      return dialect;
     }
+    Dialect known;
+    try {
+      Dialect said = provider.dialect(knownRequest());
+      known = said == null ? Dialects.OPENAI_CHAT : said;
+    } catch (RuntimeException | LinkageError e) {
+      known = Dialects.OPENAI_CHAT;
+    }
+    // Asked once the request is read (the relay, the log and error answers all ask): a request
+    // known only by its head may still be read whole, and then be of another dialect.
+    if (request != null) {
+      dialect = known;
+    }
+    return known;
   }
 
   public long startMillis() {

@@ -1,10 +1,11 @@
 package dev.faultline.proxy.request;
 
+import dev.faultline.plugin.api.BufferStream;
 import dev.faultline.plugin.api.ProviderResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
-import java.util.Set;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ final class ResponseRelay {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
 
   /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the response. */
-  private static final Set<String> HOP_BY_HOP = Set.of(
+  private static final List<String> HOP_BY_HOP = List.of(
       "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
       "content-length");
 
@@ -36,7 +37,7 @@ final class ResponseRelay {
     exchange.status(response.status());
     out.setStatusCode(response.status());
     response.headers().forEach((name, value) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+      if (!hopByHop(name)) {
         out.headers().add(name, value);
       }
     });
@@ -51,8 +52,17 @@ final class ResponseRelay {
 
     ExchangeListener.BodyObserver observer = listener.observe(exchange);
     ReadStream<Buffer> body = response.body();
+    // A body already whole in memory (a cache hit, an answer a step made itself) ends with its
+    // last chunk, so a one-chunk answer goes out with its head as one message and one write; a
+    // body still arriving is written chunk by chunk as it comes, never held back.
+    boolean whole = body instanceof BufferStream stream && stream.finished();
+    Buffer[] last = new Buffer[1];
     body.endHandler(v -> {
-      out.end();
+      if (last[0] != null) {
+        out.end(last[0]);
+      } else {
+        out.end();
+      }
       finish.accept(Exchange.Outcome.COMPLETED);
     });
     body.exceptionHandler(error -> {
@@ -65,12 +75,30 @@ final class ResponseRelay {
       if (observer != null) {
         observer.chunk(chunk);
       }
-      out.write(chunk);
+      Buffer next = chunk;
+      if (whole) {
+        next = last[0];
+        last[0] = chunk;
+        if (next == null) {
+          return;
+        }
+      }
+      out.write(next);
       if (out.writeQueueFull()) {
         body.pause();
         out.drainHandler(v -> body.resume());
       }
     });
     body.resume();
+  }
+
+  /** Compared in place rather than lower-cased first: no string per header of every answer. */
+  private static boolean hopByHop(String name) {
+    for (String hop : HOP_BY_HOP) {
+      if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -194,6 +194,31 @@ class PassThroughTest {
   }
 
   @Test
+  void hopByHopHeadersStopAtTheProxyWhateverTheirCase() {
+    upstream.when(request()).respond(response().withStatusCode(200).withBody("{}")
+        .withHeader("Content-Type", OPENAI_JSON)
+        .withHeader("Keep-Alive", "timeout=5")
+        .withHeader("PROXY-CONNECTION", "keep-alive")
+        .withHeader("X-Kept", "yes"));
+    int port = proxyTo(upstreamUrl(""));
+
+    HttpResponse<Buffer> answer = await(client.post(port, "127.0.0.1", "/v1/chat/completions")
+        .putHeader("Authorization", "Bearer sk-test").putHeader("content-type", "application/json")
+        .putHeader("Keep-Alive", "timeout=9").putHeader("Proxy-CONNECTION", "keep-alive")
+        .putHeader("X-Sent", "yes")
+        .sendBuffer(Buffer.buffer(ODD_BODY)));
+    expect(answer, 200);
+
+    org.mockserver.model.HttpRequest received = single(upstream.retrieveRecordedRequests(request()));
+    assertEquals(List.of(), received.getHeader("keep-alive"), "keep-alive is the caller's connection's");
+    assertEquals(List.of(), received.getHeader("proxy-connection"));
+    assertEquals(List.of("yes"), received.getHeader("x-sent"));
+    assertNull(answer.getHeader("keep-alive"), "keep-alive is the upstream connection's");
+    assertNull(answer.getHeader("proxy-connection"));
+    assertEquals("yes", answer.getHeader("x-kept"));
+  }
+
+  @Test
   void upstreamRateLimitErrorComesBackUnchanged() {
     byte[] error = ("{\n    \"error\": {\n        \"message\": \"Rate limit reached for gpt-4o-mini in organization "
         + "org-faultline on requests per min (RPM): Limit 3, Used 3, Requested 1.\",\n        \"type\": \"requests\",\n"

@@ -34,8 +34,8 @@ final class AnthropicSession implements ProviderSession {
   static final String CHAT_COMPLETIONS = "/v1/chat/completions";
   static final String MESSAGES = "/v1/messages";
 
-  /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the client sets itself. */
   private static final int CLEANER_PERIOD_MS = 10_000;
+  /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the client sets itself. */
   private static final Set<String> NOT_FORWARDED = Set.of(
       "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
       "upgrade", "content-length");

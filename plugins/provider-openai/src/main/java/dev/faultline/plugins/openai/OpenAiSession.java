@@ -14,7 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class OpenAiSession implements ProviderSession {
 
-  /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the client sets itself. */
   private static final int CLEANER_PERIOD_MS = 10_000;
-  private static final Set<String> NOT_FORWARDED = Set.of(
+  /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the client sets itself. */
+  private static final List<String> NOT_FORWARDED = List.of(
       "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
       "upgrade", "content-length");
 
@@ -70,7 +70,7 @@ final class OpenAiSession implements ProviderSession {
         .setURI(upstream.resolve(request.uri()))
         .setIdleTimeout(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
     request.headers().forEach((name, value) -> {
-      if (!NOT_FORWARDED.contains(name.toLowerCase())) {
+      if (!notForwarded(name)) {
         requestOptions.addHeader(name, value);
       }
     });
@@ -81,6 +81,16 @@ final class OpenAiSession implements ProviderSession {
           abandoned.onComplete(v -> upstreamRequest.reset());
           return upstreamRequest.send(request.body()).map(OpenAiSession::relayable);
         });
+  }
+
+  /** Compared in place rather than lower-cased first: no string per header of every request. */
+  private static boolean notForwarded(String name) {
+    for (String skipped : NOT_FORWARDED) {
+      if (skipped.length() == name.length() && skipped.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Paused, as the host asks, so no byte arrives before the host is ready to relay it. */
