@@ -58,7 +58,11 @@ public final class LogListener implements ExchangeListener {
   /** Replaced once by {@link #loadPrices}, before any proxy serves. */
   private volatile PriceTable prices = PriceTable.of(Map.of());
   /** Each exchange's observer, from the response head to the end; exchanges compare by identity. */
-  private final Map<Exchange, ResponseObserver> observers = new ConcurrentHashMap<>();
+  private final Map<Exchange, Watch> observers = new ConcurrentHashMap<>();
+
+  /** An exchange's observer and the logging settings read once for it, at its response head. */
+  private record Watch(ResponseObserver observer, LoggingBlock.Settings settings) {
+  }
 
   /** Usage and whether it was counted here rather than reported. */
   private record Measured(Usage usage, boolean estimated) {
@@ -102,14 +106,16 @@ public final class LogListener implements ExchangeListener {
     ResponseObserver observer = new ResponseObserver(exchange.provider(), exchange.knownRequest(),
         exchange.http().response().headers().get("content-type"), settings.bodies() ? settings.maxBodyBytes() : 0,
         encoding, estimator);
-    observers.put(exchange, observer);
+    observers.put(exchange, new Watch(observer, settings));
     return observer;
   }
 
   @Override
   public void finished(Exchange exchange) {
-    ResponseObserver observer = observers.remove(exchange);
-    LoggingBlock.Settings settings = LoggingBlock.Settings.of(exchange.proxy());
+    Watch watch = observers.remove(exchange);
+    // Read again only for an exchange that ended before its response head (a refusal, a reset).
+    LoggingBlock.Settings settings = watch != null ? watch.settings() : LoggingBlock.Settings.of(exchange.proxy());
+    ResponseObserver observer = watch != null ? watch.observer() : null;
     if (!settings.enabled()) {
       return;
     }
