@@ -33,6 +33,8 @@ public final class LogWriterVerticle extends VerticleBase {
   private static final long PRUNE_EVERY_MS = Duration.ofMinutes(1).toMillis();
   private static final long FIRST_PRUNE_MS = Duration.ofSeconds(1).toMillis();
   private static final long STOP_GRACE_MS = 10_000;
+  /** Rows written between two checkpoints of SQLite's WAL: about the 1,000 pages SQLite itself waits for. */
+  static final int CHECKPOINT_EVERY_ROWS = 10_000;
   /**
    * Entries queued beyond a full queue while the proxies are held: those of the requests that were
    * already in flight. More means the database is stuck and the proxies waited out their bound;
@@ -53,6 +55,11 @@ public final class LogWriterVerticle extends VerticleBase {
   private LogFeed.Subscription subscription;
   private boolean writing;
   private boolean pruning;
+  /** From a checkpoint's start until its catch-up (see {@link #checkpoint}) is done. */
+  private boolean checkpointing;
+  /** Whether the next batch first checkpoints what came since the last checkpoint began. */
+  private boolean catchUp;
+  private int sinceCheckpoint;
   private int inFlight;
   /** When the oldest entry of the batch being written was queued. */
   private long inFlightSince;
@@ -195,10 +202,18 @@ public final class LogWriterVerticle extends VerticleBase {
       batch.add(queue.poll().entry());
     }
     inFlight = batch.size();
+    boolean catchUpFirst = catchUp;
+    catchUp = false;
     vertx.executeBlocking(() -> {
+      if (catchUpFirst) {
+        sink.checkpoint();
+      }
       sink.insert(batch);
       return null;
     }).onComplete(result -> {
+      if (catchUpFirst) {
+        checkpointing = false;
+      }
       if (result.succeeded()) {
         written(batch);
       } else if (++attempt < ATTEMPTS) {
@@ -217,6 +232,10 @@ public final class LogWriterVerticle extends VerticleBase {
 
   private void written(List<LogEntry> batch) {
     stats.written.addAndGet(batch.size());
+    sinceCheckpoint += batch.size();
+    if (sinceCheckpoint >= CHECKPOINT_EVERY_ROWS && !checkpointing) {
+      checkpoint();
+    }
     if (stats.failingSince != 0) {
       LOG.info("Log writes succeed again");
     }
@@ -253,6 +272,26 @@ public final class LogWriterVerticle extends VerticleBase {
       relieve();
     }
     stats.lastError = String.valueOf(error.getMessage());
+  }
+
+  /**
+   * Copies the WAL back on a worker of its own (unordered), beside the next batches' inserts;
+   * then, before the next batch, what those appended meanwhile, a short copy with no insert
+   * running. Only a WAL copied back whole is started over by the next insert: without the
+   * catch-up a log under constant load grew its WAL without end.
+   */
+  private void checkpoint() {
+    checkpointing = true;
+    sinceCheckpoint = 0;
+    vertx.executeBlocking(() -> {
+      sink.checkpoint();
+      return null;
+    }, false)
+        .onFailure(e -> LOG.warn("Checkpointing the log's WAL failed: {}", e.getMessage()))
+        .onComplete(r -> {
+          catchUp = true;
+          // Nothing waits to be written: the catch-up comes with the next batch, whenever it comes.
+        });
   }
 
   /** Deletes what the retention no longer keeps, on the writer's connection, between batches. */
