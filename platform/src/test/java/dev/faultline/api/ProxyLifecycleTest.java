@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faultline.FaultlineHarness;
 import dev.faultline.launcher.Faultline;
 import dev.faultline.launcher.FaultlineConfig;
+import dev.faultline.proxy.control.ProxyManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -248,7 +249,7 @@ class ProxyLifecycleTest {
   @Test
   void restartRestoresManyProxiesAndOneThatCannotStartFailsAlone() throws IOException {
     List<Integer> ports = new java.util.ArrayList<>();
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < ProxyManager.RESTORE_TOGETHER + 8; i++) {
       int port = FaultlineHarness.freePort();
       create(new JsonObject().put("name", "many-" + i).put("provider", "mock").put("port", port));
       ports.add(port);
