@@ -287,13 +287,52 @@ public final class LeanHttpMetrics implements VertxMetricsFactory {
     }
   }
 
+  /** A server's or client's connections and bytes: vertx-micrometer's own, passed through. */
+  private abstract static class Sockets<D extends TCPMetrics<Object>> implements TCPMetrics<Object> {
+    final D delegate;
+
+    Sockets(D delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Object connected(SocketAddress remoteAddress, String remoteName) {
+      return delegate.connected(remoteAddress, remoteName);
+    }
+
+    @Override
+    public void disconnected(Object socketMetric, SocketAddress remoteAddress) {
+      delegate.disconnected(socketMetric, remoteAddress);
+    }
+
+    @Override
+    public void bytesRead(Object socketMetric, SocketAddress remoteAddress, long numberOfBytes) {
+      delegate.bytesRead(socketMetric, remoteAddress, numberOfBytes);
+    }
+
+    @Override
+    public void bytesWritten(Object socketMetric, SocketAddress remoteAddress, long numberOfBytes) {
+      delegate.bytesWritten(socketMetric, remoteAddress, numberOfBytes);
+    }
+
+    @Override
+    public void exceptionOccurred(Object socketMetric, SocketAddress remoteAddress, Throwable t) {
+      delegate.exceptionOccurred(socketMetric, remoteAddress, t);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
   /** An HTTP server's metrics: connections and bytes by vertx-micrometer, requests here. */
-  private static final class ServerMetrics implements HttpServerMetrics<Exchange, Object, Object> {
-    private final HttpServerMetrics<Object, Object, Object> delegate;
+  private static final class ServerMetrics extends Sockets<HttpServerMetrics<Object, Object, Object>>
+      implements HttpServerMetrics<Exchange, Object, Object> {
     private final Side side;
 
     ServerMetrics(HttpServerMetrics<Object, Object, Object> delegate, Side side) {
-      this.delegate = delegate;
+      super(delegate);
       this.side = side;
     }
 
@@ -336,45 +375,15 @@ public final class LeanHttpMetrics implements VertxMetricsFactory {
     public void disconnected(Object webSocketMetric) {
       delegate.disconnected(webSocketMetric);
     }
-
-    @Override
-    public Object connected(SocketAddress remoteAddress, String remoteName) {
-      return delegate.connected(remoteAddress, remoteName);
-    }
-
-    @Override
-    public void disconnected(Object socketMetric, SocketAddress remoteAddress) {
-      delegate.disconnected(socketMetric, remoteAddress);
-    }
-
-    @Override
-    public void bytesRead(Object socketMetric, SocketAddress remoteAddress, long numberOfBytes) {
-      delegate.bytesRead(socketMetric, remoteAddress, numberOfBytes);
-    }
-
-    @Override
-    public void bytesWritten(Object socketMetric, SocketAddress remoteAddress, long numberOfBytes) {
-      delegate.bytesWritten(socketMetric, remoteAddress, numberOfBytes);
-    }
-
-    @Override
-    public void exceptionOccurred(Object socketMetric, SocketAddress remoteAddress, Throwable t) {
-      delegate.exceptionOccurred(socketMetric, remoteAddress, t);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 
   /** An HTTP client's metrics: connections and bytes by vertx-micrometer, requests here. */
-  private static final class ClientSide implements HttpClientMetrics<Exchange, Object, Object> {
-    private final HttpClientMetrics<Object, Object, Object> delegate;
+  private static final class ClientSide extends Sockets<HttpClientMetrics<Object, Object, Object>>
+      implements HttpClientMetrics<Exchange, Object, Object> {
     private final Side side;
 
     ClientSide(HttpClientMetrics<Object, Object, Object> delegate, Side side) {
-      this.delegate = delegate;
+      super(delegate);
       this.side = side;
     }
 
@@ -402,36 +411,6 @@ public final class LeanHttpMetrics implements VertxMetricsFactory {
     @Override
     public void disconnected(Object webSocketMetric) {
       delegate.disconnected(webSocketMetric);
-    }
-
-    @Override
-    public Object connected(SocketAddress remoteAddress, String remoteName) {
-      return delegate.connected(remoteAddress, remoteName);
-    }
-
-    @Override
-    public void disconnected(Object socketMetric, SocketAddress remoteAddress) {
-      delegate.disconnected(socketMetric, remoteAddress);
-    }
-
-    @Override
-    public void bytesRead(Object socketMetric, SocketAddress remoteAddress, long numberOfBytes) {
-      delegate.bytesRead(socketMetric, remoteAddress, numberOfBytes);
-    }
-
-    @Override
-    public void bytesWritten(Object socketMetric, SocketAddress remoteAddress, long numberOfBytes) {
-      delegate.bytesWritten(socketMetric, remoteAddress, numberOfBytes);
-    }
-
-    @Override
-    public void exceptionOccurred(Object socketMetric, SocketAddress remoteAddress, Throwable t) {
-      delegate.exceptionOccurred(socketMetric, remoteAddress, t);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 
