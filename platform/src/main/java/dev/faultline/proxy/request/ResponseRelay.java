@@ -1,11 +1,11 @@
 package dev.faultline.proxy.request;
 
 import dev.faultline.plugin.api.BufferStream;
+import dev.faultline.plugin.api.Headers;
 import dev.faultline.plugin.api.ProviderResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
-import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +20,6 @@ final class ResponseRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
 
-  /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the response. */
-  private static final List<String> HOP_BY_HOP = List.of(
-      "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
-      "content-length");
-
   private ResponseRelay() {
   }
 
@@ -37,7 +32,7 @@ final class ResponseRelay {
     exchange.status(response.status());
     out.setStatusCode(response.status());
     response.headers().forEach((name, value) -> {
-      if (!hopByHop(name)) {
+      if (!Headers.isHopByHop(name)) {
         out.headers().add(name, value);
       }
     });
@@ -90,15 +85,5 @@ final class ResponseRelay {
       }
     });
     body.resume();
-  }
-
-  /** Compared in place rather than lower-cased first: no string per header of every answer. */
-  private static boolean hopByHop(String name) {
-    for (String hop : HOP_BY_HOP) {
-      if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

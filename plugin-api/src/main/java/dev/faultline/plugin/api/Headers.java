@@ -16,6 +16,9 @@ import java.util.function.BiConsumer;
 public final class Headers {
 
   private static final Headers EMPTY = new Headers(List.of());
+  private static final List<String> HOP_BY_HOP = List.of(
+      "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
+      "content-length");
 
   private final List<Map.Entry<String, String>> fields;
 
@@ -74,6 +77,21 @@ public final class Headers {
 
   public boolean contains(String name) {
     return get(name).isPresent();
+  }
+
+  /**
+   * Whether {@code name} (in any case) describes one connection rather than the message: the
+   * hop-by-hop fields of RFC 9110 §7.6.1, and {@code content-length}, which each hop sets for the
+   * body it sends. A proxy passes none of them on. Compared in place, not lower-cased first: this
+   * runs for every header of every request and answer.
+   */
+  public static boolean isHopByHop(String name) {
+    for (String hop : HOP_BY_HOP) {
+      if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The distinct names, in first-seen order, as they were spelled. */

@@ -72,4 +72,15 @@ class HeadersTest {
     values.add("2");
     assertEquals(List.of("1"), headers.getAll("a"));
   }
+
+  @Test
+  void hopByHopFieldsAreKnownInAnyCaseAndNothingElseIs() {
+    for (String name : List.of("Connection", "KEEP-ALIVE", "proxy-connection", "Transfer-Encoding", "TE", "trailer",
+        "Upgrade", "Content-Length")) {
+      assertTrue(Headers.isHopByHop(name), name);
+    }
+    for (String name : List.of("host", "content-type", "authorization", "x-request-id", "connections", "t")) {
+      assertFalse(Headers.isHopByHop(name), name);
+    }
+  }
 }

@@ -19,7 +19,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,10 +34,6 @@ final class AnthropicSession implements ProviderSession {
   static final String MESSAGES = "/v1/messages";
 
   private static final int CLEANER_PERIOD_MS = 10_000;
-  /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the client sets itself. */
-  private static final Set<String> NOT_FORWARDED = Set.of(
-      "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
-      "upgrade", "content-length");
   /** Anthropic's own headers a translated request keeps when an OpenAI caller sets them. */
   private static final String[] ANTHROPIC_HEADERS = {"anthropic-version", "anthropic-beta"};
 
@@ -83,7 +78,8 @@ final class AnthropicSession implements ProviderSession {
   private Future<ProviderResponse> relayed(ProxyRequest request, Future<Void> abandoned) {
     RequestOptions requestOptions = requestOptions(HttpMethod.valueOf(request.method()), request.uri());
     request.headers().forEach((name, value) -> {
-      if (!NOT_FORWARDED.contains(name.toLowerCase())) {
+      // The client sets its own host, and its own framing for the body it sends.
+      if (!Headers.isHopByHop(name) && !"host".equalsIgnoreCase(name)) {
         requestOptions.addHeader(name, value);
       }
     });

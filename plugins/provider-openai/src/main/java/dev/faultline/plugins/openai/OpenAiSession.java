@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,10 +26,6 @@ import java.util.concurrent.TimeUnit;
 final class OpenAiSession implements ProviderSession {
 
   private static final int CLEANER_PERIOD_MS = 10_000;
-  /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the client sets itself. */
-  private static final List<String> NOT_FORWARDED = List.of(
-      "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
-      "upgrade", "content-length");
 
   private final HttpClient client;
   private final Upstream upstream;
@@ -70,7 +65,8 @@ final class OpenAiSession implements ProviderSession {
         .setURI(upstream.resolve(request.uri()))
         .setIdleTimeout(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
     request.headers().forEach((name, value) -> {
-      if (!notForwarded(name)) {
+      // The client sets its own host, and its own framing for the body it sends.
+      if (!Headers.isHopByHop(name) && !"host".equalsIgnoreCase(name)) {
         requestOptions.addHeader(name, value);
       }
     });
@@ -81,16 +77,6 @@ final class OpenAiSession implements ProviderSession {
           abandoned.onComplete(v -> upstreamRequest.reset());
           return upstreamRequest.send(request.body()).map(OpenAiSession::relayable);
         });
-  }
-
-  /** Compared in place rather than lower-cased first: no string per header of every request. */
-  private static boolean notForwarded(String name) {
-    for (String skipped : NOT_FORWARDED) {
-      if (skipped.length() == name.length() && skipped.equalsIgnoreCase(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Paused, as the host asks, so no byte arrives before the host is ready to relay it. */
