@@ -1,6 +1,5 @@
 package dev.faultline.metrics;
 
-import dev.faultline.server.LeanHttpMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,11 +56,8 @@ public final class PrometheusMetrics {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
         .setRegistryName(REGISTRY).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
-    // The HTTP server's and client's per-request series are counted by LeanHttpMetrics: the same
-    // series, without vertx-micrometer's registry lookups for every meter of every request.
-    PrometheusMeterRegistry registry = registry(nodeId);
     return Vertx.builder().with(options.setMetricsOptions(metrics))
-        .withMetrics(new LeanHttpMetrics(new MicrometerMetricsFactory(registry), registry));
+        .withMetrics(new MicrometerMetricsFactory(registry(nodeId)));
   }
 
   /**
