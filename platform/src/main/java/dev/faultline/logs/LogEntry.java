@@ -1,6 +1,8 @@
 package dev.faultline.logs;
 
 import io.vertx.core.json.JsonObject;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 
 /**
  * One request's log entry in a fixed shape: what {@link LogListener} fills in on the proxy's
@@ -113,7 +115,10 @@ public final class LogEntry {
     return field == LogField.TS ? LogField.iso(ts) : plain(field);
   }
 
-  /** The field's value as its column has it: the time in epoch milliseconds, booleans as 0 or 1. */
+  /**
+   * The field's value as its column has it: the time in epoch milliseconds, booleans as 0 or 1.
+   * {@link #bind} writes the same values without boxing; this is its reference.
+   */
   Object column(LogField field) {
     return switch (field) {
       case TS -> ts;
@@ -121,6 +126,84 @@ public final class LogEntry {
       case USAGE_ESTIMATED -> usageEstimated ? 1 : 0;
       default -> plain(field);
     };
+  }
+
+  /** The columns whose value is null, one bit each ({@code 1L << field.ordinal()}). */
+  long nullColumns() {
+    return nullIf(proxyId, LogField.PROXY_ID) | nullIf(requestId, LogField.REQUEST_ID)
+        | nullIf(clientIp, LogField.CLIENT_IP) | nullIf(method, LogField.METHOD) | nullIf(path, LogField.PATH)
+        | nullIf(model, LogField.MODEL) | nullIf(outcome, LogField.OUTCOME) | nullIf(latencyMs, LogField.LATENCY_MS)
+        | nullIf(ttfbMs, LogField.TTFB_MS) | nullIf(upstreamMs, LogField.UPSTREAM_MS)
+        | nullIf(cacheStatus, LogField.CACHE_STATUS) | nullIf(fault, LogField.FAULT)
+        | nullIf(errorType, LogField.ERROR_TYPE) | nullIf(errorMessage, LogField.ERROR_MESSAGE)
+        | nullIf(retryAfter, LogField.RETRY_AFTER) | nullIf(promptTokens, LogField.PROMPT_TOKENS)
+        | nullIf(completionTokens, LogField.COMPLETION_TOKENS) | nullIf(totalTokens, LogField.TOTAL_TOKENS)
+        | nullIf(cachedTokens, LogField.CACHED_TOKENS) | nullIf(costUsd, LogField.COST_USD)
+        | nullIf(costSource, LogField.COST_SOURCE) | nullIf(costSavedUsd, LogField.COST_SAVED_USD)
+        | nullIf(requestBody, LogField.REQUEST_BODY) | nullIf(responseBody, LogField.RESPONSE_BODY);
+  }
+
+  private static long nullIf(Object value, LogField field) {
+    return value == null ? 1L << field.ordinal() : 0;
+  }
+
+  /**
+   * Binds the columns in {@link LogField} order, leaving out those in {@code omitted} (bits as in
+   * {@link #nullColumns}), as the statement's parameters from {@code first} on; the next free
+   * parameter. By hand and typed: the general path (a switch per column, boxing, the driver's
+   * type tests) was a visible part of the writer's time.
+   */
+  int bind(PreparedStatement statement, int first, long omitted) throws SQLException {
+    int i = first;
+    statement.setLong(i++, ts);
+    i = text(statement, i, omitted, LogField.PROXY_ID, proxyId);
+    i = text(statement, i, omitted, LogField.REQUEST_ID, requestId);
+    i = text(statement, i, omitted, LogField.CLIENT_IP, clientIp);
+    i = text(statement, i, omitted, LogField.METHOD, method);
+    i = text(statement, i, omitted, LogField.PATH, path);
+    i = text(statement, i, omitted, LogField.MODEL, model);
+    statement.setInt(i++, stream ? 1 : 0);
+    statement.setInt(i++, status);
+    i = text(statement, i, omitted, LogField.OUTCOME, outcome);
+    i = number(statement, i, omitted, LogField.LATENCY_MS, latencyMs);
+    i = number(statement, i, omitted, LogField.TTFB_MS, ttfbMs);
+    i = number(statement, i, omitted, LogField.UPSTREAM_MS, upstreamMs);
+    i = text(statement, i, omitted, LogField.CACHE_STATUS, cacheStatus);
+    i = text(statement, i, omitted, LogField.FAULT, fault);
+    i = text(statement, i, omitted, LogField.ERROR_TYPE, errorType);
+    i = text(statement, i, omitted, LogField.ERROR_MESSAGE, errorMessage);
+    i = text(statement, i, omitted, LogField.RETRY_AFTER, retryAfter);
+    i = number(statement, i, omitted, LogField.PROMPT_TOKENS, promptTokens);
+    i = number(statement, i, omitted, LogField.COMPLETION_TOKENS, completionTokens);
+    i = number(statement, i, omitted, LogField.TOTAL_TOKENS, totalTokens);
+    i = number(statement, i, omitted, LogField.CACHED_TOKENS, cachedTokens);
+    statement.setInt(i++, usageEstimated ? 1 : 0);
+    i = number(statement, i, omitted, LogField.COST_USD, costUsd);
+    i = text(statement, i, omitted, LogField.COST_SOURCE, costSource);
+    i = number(statement, i, omitted, LogField.COST_SAVED_USD, costSavedUsd);
+    statement.setLong(i++, bytesIn);
+    statement.setLong(i++, bytesOut);
+    i = text(statement, i, omitted, LogField.REQUEST_BODY, requestBody);
+    return text(statement, i, omitted, LogField.RESPONSE_BODY, responseBody);
+  }
+
+  private static int text(PreparedStatement statement, int i, long omitted, LogField field, String value)
+      throws SQLException {
+    if ((omitted & 1L << field.ordinal()) != 0) {
+      return i;
+    }
+    statement.setString(i, value);
+    return i + 1;
+  }
+
+  /** A Long or a Double, bound as it is (no unboxing and boxing again); null as NULL. */
+  private static int number(PreparedStatement statement, int i, long omitted, LogField field, Number value)
+      throws SQLException {
+    if ((omitted & 1L << field.ordinal()) != 0) {
+      return i;
+    }
+    statement.setObject(i, value);
+    return i + 1;
   }
 
   private Object plain(LogField field) {

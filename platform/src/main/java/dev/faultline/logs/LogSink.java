@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
@@ -32,8 +34,12 @@ final class LogSink implements AutoCloseable {
    * statement of its own (measured with a standalone insert loop: 4.1 against 3.2 µs a row).
    */
   static final int ROWS_PER_STATEMENT = 20;
-  private static final String INSERT_ONE = insert(1);
-  private static final String INSERT_MANY = insert(ROWS_PER_STATEMENT);
+  /**
+   * Statements kept for groups of rows with different columns null in all their rows (see
+   * {@link #insert}); a few cover a steady load, whose rows look alike.
+   */
+  static final int GROUP_SHAPES = 16;
+  private static final String INSERT_ONE = insert(1, 0);
 
   private final DataSource source;
   /** Whether the database is SQLite, whose WAL this sink checkpoints itself (see {@link #checkpoint}). */
@@ -41,7 +47,8 @@ final class LogSink implements AutoCloseable {
   private Connection connection;
   private Connection checkpointer;
   private PreparedStatement insertOne;
-  private PreparedStatement insertMany;
+  /** Multi-row INSERTs by the columns they leave out, least recently used first. */
+  private final Map<Long, PreparedStatement> insertMany = new LinkedHashMap<>(GROUP_SHAPES * 2, 0.75f, true);
 
   private LogSink(DataSource source) throws SQLException {
     this.source = source;
@@ -69,13 +76,33 @@ final class LogSink implements AutoCloseable {
     }
     connection.setAutoCommit(false);
     insertOne = connection.prepareStatement(INSERT_ONE);
-    insertMany = connection.prepareStatement(INSERT_MANY);
+    insertMany.clear();
   }
 
-  private static String insert(int rows) {
-    String row = "(" + String.join(", ", Collections.nCopies(FIELDS.length, "?")) + ")";
-    return "INSERT INTO log_entries (" + Arrays.stream(FIELDS).map(LogField::key).collect(Collectors.joining(", "))
+  /** An INSERT of {@code rows} rows of all columns but {@code omitted} (bits as in {@link LogEntry#nullColumns}). */
+  static String insert(int rows, long omitted) {
+    List<LogField> columns = Arrays.stream(FIELDS).filter(field -> (omitted & 1L << field.ordinal()) == 0).toList();
+    String row = "(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
+    return "INSERT INTO log_entries (" + columns.stream().map(LogField::key).collect(Collectors.joining(", "))
         + ") VALUES " + String.join(", ", Collections.nCopies(rows, row));
+  }
+
+  /**
+   * The multi-row INSERT leaving out {@code omitted}, prepared once; beyond {@value #GROUP_SHAPES}
+   * the least recently used is closed.
+   */
+  private PreparedStatement insertMany(long omitted) throws SQLException {
+    PreparedStatement statement = insertMany.get(omitted);
+    if (statement == null) {
+      if (insertMany.size() >= GROUP_SHAPES) {
+        var eldest = insertMany.entrySet().iterator();
+        eldest.next().getValue().close();
+        eldest.remove();
+      }
+      statement = connection.prepareStatement(insert(ROWS_PER_STATEMENT, omitted));
+      insertMany.put(omitted, statement);
+    }
+    return statement;
   }
 
   /**
@@ -96,7 +123,9 @@ final class LogSink implements AutoCloseable {
   /**
    * Inserts the entries in one transaction, in their order: all of them, or none and an
    * exception. Whole groups of {@value #ROWS_PER_STATEMENT} go in one statement each, the rest
-   * one by one.
+   * one by one. A group's statement leaves out the columns null in all its rows (SQLite then
+   * stores NULL, as it would for a bound null): each bound value is a call into the driver and
+   * SQLite, and a typical row has eight nulls of thirty columns.
    */
   void insert(List<LogEntry> entries) throws SQLException {
     if (connection == null) {
@@ -104,18 +133,33 @@ final class LogSink implements AutoCloseable {
     }
     try {
       int grouped = entries.size() - entries.size() % ROWS_PER_STATEMENT;
-      for (int row = 0; row < grouped; row++) {
-        bind(insertMany, row % ROWS_PER_STATEMENT, entries.get(row));
-        if ((row + 1) % ROWS_PER_STATEMENT == 0) {
-          insertMany.addBatch();
+      PreparedStatement pending = null;
+      long pendingOmits = 0;
+      for (int start = 0; start < grouped; start += ROWS_PER_STATEMENT) {
+        long omitted = -1L;
+        for (int row = start; row < start + ROWS_PER_STATEMENT; row++) {
+          omitted &= entries.get(row).nullColumns();
         }
+        if (pending == null || omitted != pendingOmits) {
+          // Groups are written in their order: what the last statement gathered goes first.
+          if (pending != null) {
+            pending.executeBatch();
+          }
+          pending = insertMany(omitted);
+          pendingOmits = omitted;
+        }
+        int parameter = 1;
+        for (int row = start; row < start + ROWS_PER_STATEMENT; row++) {
+          parameter = entries.get(row).bind(pending, parameter, omitted);
+        }
+        pending.addBatch();
+      }
+      if (pending != null) {
+        pending.executeBatch();
       }
       for (int row = grouped; row < entries.size(); row++) {
-        bind(insertOne, 0, entries.get(row));
+        entries.get(row).bind(insertOne, 1, 0);
         insertOne.addBatch();
-      }
-      if (grouped > 0) {
-        insertMany.executeBatch();
       }
       if (grouped < entries.size()) {
         insertOne.executeBatch();
@@ -124,14 +168,6 @@ final class LogSink implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       disconnect();
       throw e;
-    }
-  }
-
-  /** Binds the entry as the {@code row}-th row (from 0) of the statement's VALUES. */
-  private static void bind(PreparedStatement statement, int row, LogEntry entry) throws SQLException {
-    int first = row * FIELDS.length + 1;
-    for (int i = 0; i < FIELDS.length; i++) {
-      statement.setObject(first + i, entry.column(FIELDS[i]));
     }
   }
 
