@@ -14,7 +14,7 @@ WARMUP=${WARMUP:-8}              # seconds of un-recorded warm-up per proxy
 CONNECTIONS=${CONNECTIONS:-16}   # wrk -c
 THREADS=${THREADS:-2}            # wrk -t
 WRITER_ROWS=${WRITER_ROWS:-300000}   # rows per writer round
-WRITER_ROUNDS=${WRITER_ROUNDS:-3}    # writer rounds (the first one warms the JIT up)
+WRITER_ROUNDS=${WRITER_ROUNDS:-5}    # writer rounds (the first one warms the JIT up and is not counted)
 JAVA_OPTS=${JAVA_OPTS:-}         # extra JVM flags for both Java processes
 HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-90}
 KEEP=${KEEP:-0}                  # 1 = keep the work dir

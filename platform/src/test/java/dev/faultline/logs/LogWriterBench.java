@@ -4,16 +4,19 @@ import dev.faultline.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The log writer's sustained rate into SQLite: entries as the listener makes them are handed to
  * it through the {@link LogFeed} as fast as the writer's queue takes them, for a fixed number of rows, into a fresh
  * database file. Run by {@code bench/logs.sh}; prints one {@code WRITER rows=… seconds=… rows_per_s=…} line.
  *
- * <p>Arguments: rows to write (default 300000), rounds (default 3).
+ * <p>Arguments: rows to write (default 300000), rounds (default 5). Each round's file is deleted after it.
  */
 public final class LogWriterBench {
 
@@ -22,7 +25,7 @@ public final class LogWriterBench {
 
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Vertx vertx = Vertx.vertx();
     try {
       for (int round = 1; round <= rounds; round++) {
@@ -39,9 +42,19 @@ public final class LogWriterBench {
             stats.written(), seconds, stats.written() / seconds, stats.dropped(), stats.failed());
         vertx.undeploy(deployment).await(60, TimeUnit.SECONDS);
         database.close().await(60, TimeUnit.SECONDS);
+        delete(dir);
       }
     } finally {
       vertx.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Each round's file is some 80 MB: left behind, they piled up in /tmp by the gigabyte. */
+  private static void delete(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
     }
   }
 
