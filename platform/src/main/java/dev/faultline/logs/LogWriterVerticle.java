@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class LogWriterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LogWriterVerticle.class);
-  private static final int BATCH = 1_000;
+  /**
+   * Rows per transaction at most. 2,000 rather than 1,000: behind a backlog half as many round
+   * trips between the event loop and the worker and half as many commits, about 7% more rows/s
+   * in A/B runs of LogWriterBench (4,000 gained nothing more).
+   */
+  private static final int BATCH = 2_000;
   private static final int ATTEMPTS = 5;
   private static final long GATHER_MS = 10;
   private static final long FIRST_RETRY_MS = 100;
