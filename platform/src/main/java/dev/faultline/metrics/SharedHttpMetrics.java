@@ -79,6 +79,10 @@ final class SharedHttpMetrics implements VertxMetricsFactory {
   private record ClientKey(String metricsName, String localAddress) {
   }
 
+  /** Another client's (a database pool's): vertx-micrometer's {@code remote}, type and {@code namespace}. */
+  private record OtherClientKey(SocketAddress remoteAddress, String type, String namespace) {
+  }
+
   /** Stands for "no metrics" (a disabled category) in the memo, which holds no null. */
   private static final Object NONE = new Object();
 
@@ -114,9 +118,15 @@ final class SharedHttpMetrics implements VertxMetricsFactory {
       return metrics.createEventBusMetrics();
     }
 
+    /**
+     * Also one per database address, type and namespace: the cache's own pool and the shared one
+     * count into the same series, and the second registered its gauge again, which Micrometer
+     * warned of at every start.
+     */
     @Override
     public ClientMetrics<?, ?, ?> createClientMetrics(SocketAddress remoteAddress, String type, String namespace) {
-      return metrics.createClientMetrics(remoteAddress, type, namespace);
+      return (ClientMetrics<?, ?, ?>) once(new OtherClientKey(remoteAddress, type, namespace),
+          () -> metrics.createClientMetrics(remoteAddress, type, namespace));
     }
 
     @Override

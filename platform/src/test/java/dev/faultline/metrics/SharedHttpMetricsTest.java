@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The launcher's Vert.x makes one HTTP server metrics object for all servers and one client metrics
- * object per client name, and still counts every server's and client's requests, with pooled
+ * The launcher's Vert.x makes one HTTP server metrics object for all servers, one HTTP client
+ * metrics object per client name and one per database a pool reaches, and still counts every server's and client's requests, with pooled
  * connections reused, on Vert.x after Vert.x (a wrapper of these hooks once hung a pool's second
  * request in exactly that loop).
  */
@@ -36,7 +36,7 @@ class SharedHttpMetricsTest {
   private static final int REQUESTS = 3;
 
   @Test
-  void serversShareOneMetricsObjectAndClientsOnePerName() throws Exception {
+  void serversShareOneMetricsObjectAndClientsOnePerNameAndDatabase() throws Exception {
     Vertx vertx = PrometheusMetrics.vertx("node-a");
     try {
       VertxMetrics metrics = ((VertxInternal) vertx).metrics();
@@ -50,6 +50,10 @@ class SharedHttpMetricsTest {
       assertNotSame(metrics.createHttpClientMetrics(new HttpClientOptions()),
           metrics.createHttpClientMetrics(new HttpClientOptions().setMetricsName("other")),
           "a client of another name counts under its own name label");
+      SocketAddress database = SocketAddress.inetSocketAddress(5432, "db.example");
+      assertSame(metrics.createClientMetrics(database, "sql", "faultline"),
+          metrics.createClientMetrics(database, "sql", "faultline"),
+          "two pools to one database (a second one registered its gauge again, with a warning)");
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
