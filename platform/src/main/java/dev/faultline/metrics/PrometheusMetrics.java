@@ -57,7 +57,7 @@ public final class PrometheusMetrics {
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
         .setRegistryName(REGISTRY).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     return Vertx.builder().with(options.setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry(nodeId)));
+        .withMetrics(new SharedHttpMetrics(new MicrometerMetricsFactory(registry(nodeId))));
   }
 
   /**

@@ -22,7 +22,8 @@ import java.util.Map;
  * long its answer takes, and a stream being written is in progress until it ends.
  *
  * <p>One sweep per server instance checks its connections every fraction of the shortest timeout,
- * so a connection closes at most that much late. Used on the server's event loop only.
+ * so a connection closes at most that much late; it runs only while the server has connections.
+ * Used on the server's event loop only.
  */
 public final class ConnectionGuard {
 
@@ -34,7 +35,9 @@ public final class ConnectionGuard {
   private final long bodyMillis;
   private final boolean bodyFromHead;
   private final Map<HttpConnection, Watch> watches = new HashMap<>();
+  private long sweepMillis;
   private long sweepTimer = -1;
+  private boolean stopped;
 
   /**
    * One connection's request in progress, if any, and since when it has none. One is enough: the
@@ -94,13 +97,29 @@ public final class ConnectionGuard {
     if (idleMillis == 0 && bodyMillis == 0) {
       return server;
     }
+    long shortest = Math.min(idleMillis == 0 ? Long.MAX_VALUE : idleMillis, bodyMillis == 0 ? Long.MAX_VALUE : bodyMillis);
+    sweepMillis = Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, shortest / 4));
     server.connectionHandler(connection -> {
       watches.put(connection, new Watch(System.currentTimeMillis()));
-      connection.closeHandler(v -> watches.remove(connection));
+      connection.closeHandler(v -> forget(connection));
+      if (sweepTimer < 0 && !stopped) {
+        sweepTimer = vertx.setPeriodic(sweepMillis, id -> sweep());
+      }
     });
-    long shortest = Math.min(idleMillis == 0 ? Long.MAX_VALUE : idleMillis, bodyMillis == 0 ? Long.MAX_VALUE : bodyMillis);
-    sweepTimer = vertx.setPeriodic(Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, shortest / 4)), id -> sweep());
     return server;
+  }
+
+  /**
+   * Stops watching {@code connection}; the sweep stops with the last one. A server with no
+   * connection needs none, and a thousand idle proxies, two servers each, would otherwise wake
+   * their event loops two thousand times a second for nothing.
+   */
+  private void forget(HttpConnection connection) {
+    watches.remove(connection);
+    if (watches.isEmpty() && sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+      sweepTimer = -1;
+    }
   }
 
   /** A request's head arrived: its connection is busy until it is answered. Call first thing in the handler. */
@@ -112,7 +131,7 @@ public final class ConnectionGuard {
     if (request.headers().contains("upgrade", "websocket", true)) {
       // A WebSocket (the SockJS bridge) lives on after its handshake "ends" the response:
       // not this guard's to close as idle.
-      watches.remove(request.connection());
+      forget(request.connection());
       return;
     }
     watch.current = request;
@@ -150,8 +169,14 @@ public final class ConnectionGuard {
     }
   }
 
-  /** Stops the sweep (the server is closing). */
+  /** Whether the sweep runs now (it does only while the server has connections); on the event loop. */
+  boolean sweeping() {
+    return sweepTimer >= 0;
+  }
+
+  /** Stops the sweep for good (the server is closing). */
   public void stop() {
+    stopped = true;
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
       sweepTimer = -1;
@@ -184,7 +209,7 @@ public final class ConnectionGuard {
       }
     });
     toClose.forEach(connection -> {
-      watches.remove(connection);
+      forget(connection);
       closeNow(connection);
     });
   }

@@ -78,6 +78,17 @@ class ConnectionTimeoutsTest {
   }
 
   @Test
+  void aConnectionAfterTheLastOneClosedIsWatchedAgain() {
+    // The sweep stops with a server's last connection and must start again with the next one.
+    try (RawConnection first = new RawConnection(port)) {
+      assertEquals("", first.readUntilClosed(CLOSED_WITHIN_MS));
+    }
+    try (RawConnection second = new RawConnection(port)) {
+      assertEquals("", second.readUntilClosed(CLOSED_WITHIN_MS), "the next idle connection is closed too");
+    }
+  }
+
+  @Test
   void aHalfSentHeadIsClosed() {
     try (RawConnection connection = new RawConnection(port)) {
       connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl");

@@ -1,0 +1,106 @@
+package dev.faultline.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.metrics.VertxMetrics;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The launcher's Vert.x makes one HTTP server metrics object for all servers, one HTTP client
+ * metrics object per client name and one per database a pool reaches, and still counts every server's and client's requests, with pooled
+ * connections reused, on Vert.x after Vert.x (a wrapper of these hooks once hung a pool's second
+ * request in exactly that loop).
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class SharedHttpMetricsTest {
+
+  private static final int ROUNDS = 5;
+  private static final int REQUESTS = 3;
+
+  @Test
+  void serversShareOneMetricsObjectAndClientsOnePerNameAndDatabase() throws Exception {
+    Vertx vertx = PrometheusMetrics.vertx("node-a");
+    try {
+      VertxMetrics metrics = ((VertxInternal) vertx).metrics();
+      HttpServerOptions server = new HttpServerOptions();
+      assertSame(metrics.createHttpServerMetrics(server, SocketAddress.inetSocketAddress(20001, "127.0.0.1")),
+          metrics.createHttpServerMetrics(server, SocketAddress.inetSocketAddress(20002, "127.0.0.1")),
+          "every server, whatever its port");
+      assertSame(metrics.createHttpClientMetrics(new HttpClientOptions()),
+          metrics.createHttpClientMetrics(new HttpClientOptions().setConnectTimeout(1234)),
+          "clients of the same name and local address");
+      assertNotSame(metrics.createHttpClientMetrics(new HttpClientOptions()),
+          metrics.createHttpClientMetrics(new HttpClientOptions().setMetricsName("other")),
+          "a client of another name counts under its own name label");
+      SocketAddress database = SocketAddress.inetSocketAddress(5432, "db.example");
+      assertSame(metrics.createClientMetrics(database, "sql", "faultline"),
+          metrics.createClientMetrics(database, "sql", "faultline"),
+          "two pools to one database (a second one registered its gauge again, with a warning)");
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void everyServersAndClientsRequestsAreCountedOnVertxAfterVertx() throws Exception {
+    for (int round = 1; round <= ROUNDS; round++) {
+      Vertx vertx = PrometheusMetrics.vertx("node-a");
+      try {
+        List<HttpServer> servers = List.of(server(vertx), server(vertx));
+        List<HttpClient> clients = List.of(client(vertx), client(vertx));
+        for (HttpClient client : clients) {
+          for (HttpServer server : servers) {
+            for (int i = 0; i < REQUESTS; i++) {
+              String body = get(client, server.actualPort()).await(10, TimeUnit.SECONDS);
+              assertEquals("ok", body, "round " + round + ": a request through a pooled, kept-alive connection");
+            }
+          }
+        }
+        MeterRegistry registry = PrometheusMetrics.of(vertx, "node-a");
+        int expected = clients.size() * servers.size() * REQUESTS;
+        assertEquals(expected, count(registry, "vertx.http.server.requests"), "round " + round + ": served");
+        assertEquals(expected, count(registry, "vertx.http.client.requests"), "round " + round + ": sent");
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static HttpServer server(Vertx vertx) throws Exception {
+    return vertx.createHttpServer().requestHandler(request -> request.response().end("ok"))
+        .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+  }
+
+  private static HttpClient client(Vertx vertx) {
+    return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
+  }
+
+  private static Future<String> get(HttpClient client, int port) {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", "/")
+        .compose(request -> request.send())
+        .compose(HttpClientResponse::body)
+        .map(Object::toString);
+  }
+
+  private static double count(MeterRegistry registry, String name) {
+    return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+  }
+}
