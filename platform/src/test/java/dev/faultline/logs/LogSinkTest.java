@@ -4,6 +4,8 @@ import static dev.faultline.FaultlineHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.faultline.store.Database;
+import dev.faultline.store.PostgresServer;
+import dev.faultline.store.StoreLocation;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -15,11 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The log writer's inserts into a real SQLite file, grouped several rows to a statement. */
+/** The log writer's inserts into a real SQLite file (and a real PostgreSQL), grouped several rows to a statement. */
 @ExtendWith(VertxExtension.class)
 class LogSinkTest {
 
@@ -61,6 +64,21 @@ class LogSinkTest {
   void rowsWithEveryMixOfNullsKeepEveryValueInItsColumn(Vertx vertx, @TempDir Path dir) throws Exception {
     Database database = await(Database.open(vertx, dir.resolve("faultline.db")));
     await(database.close());
+    writesEveryMixOfNulls(Database.dedicatedDataSource(database.file()));
+  }
+
+  @Test
+  void rowsWithEveryMixOfNullsKeepEveryValueInItsColumnOnPostgresql(Vertx vertx) throws Exception {
+    Database database = await(Database.open(vertx,
+        StoreLocation.postgresql(PostgresServer.freshDatabase(), null, null)));
+    try {
+      writesEveryMixOfNulls(database.dedicatedDataSource());
+    } finally {
+      await(database.close());
+    }
+  }
+
+  private static void writesEveryMixOfNulls(DataSource source) throws Exception {
     // NOT NULL in the table, or never null in an entry
     Set<LogField> neverNull = Set.of(LogField.TS, LogField.PROXY_ID, LogField.REQUEST_ID, LogField.METHOD,
         LogField.PATH, LogField.STREAM, LogField.STATUS, LogField.USAGE_ESTIMATED, LogField.BYTES_IN,
@@ -79,12 +97,12 @@ class LogSinkTest {
       }
       entries.add(LogEntry.fromJson(json));
     }
-    try (LogSink sink = LogSink.open(database.file())) {
+    try (LogSink sink = LogSink.open(source)) {
       sink.insert(entries.subList(0, 333));
       sink.insert(entries.subList(333, entries.size()));
     }
 
-    try (Connection connection = Database.dedicatedDataSource(database.file()).getConnection();
+    try (Connection connection = source.getConnection();
          Statement statement = connection.createStatement();
          ResultSet rows = statement.executeQuery("SELECT * FROM log_entries ORDER BY id")) {
       int row = 0;
