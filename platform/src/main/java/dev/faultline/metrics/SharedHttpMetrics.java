@@ -27,12 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * vertx-micrometer's metrics, with one HTTP server metrics object for every server and one HTTP
- * client metrics object per client name and local address, instead of one per server and client.
+ * vertx-micrometer's metrics, with one HTTP server metrics object for every server, one HTTP
+ * client metrics object per client name and local address, and one database client metrics object
+ * per database, instead of one per server, client and pool.
  *
  * <p>Each proxy runs a server and an upstream client on each of its event loops, and
  * vertx-micrometer makes for each of them a copy of its whole naming table (some eighty strings)
- * and a set of meter builders: 15 of the 29 KB a proxy kept on the heap. Those objects hold no
+ * and a set of meter builders: 11 of the 29 KB a proxy kept on the heap. Those objects hold no
  * state of their own server or client: the series they count are looked up in the registry by
  * name and tags, and a server's differ from another's only by the address it listens on when the
  * {@code local} label is on (it is not, by default); a client's by its metrics name and local
