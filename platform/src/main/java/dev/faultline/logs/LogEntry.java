@@ -156,53 +156,52 @@ public final class LogEntry {
   int bind(PreparedStatement statement, int first, long omitted) throws SQLException {
     int i = first;
     statement.setLong(i++, ts);
-    i = text(statement, i, omitted, LogField.PROXY_ID, proxyId);
-    i = text(statement, i, omitted, LogField.REQUEST_ID, requestId);
-    i = text(statement, i, omitted, LogField.CLIENT_IP, clientIp);
-    i = text(statement, i, omitted, LogField.METHOD, method);
-    i = text(statement, i, omitted, LogField.PATH, path);
-    i = text(statement, i, omitted, LogField.MODEL, model);
+    i = optional(statement, i, omitted, LogField.PROXY_ID, proxyId);
+    i = optional(statement, i, omitted, LogField.REQUEST_ID, requestId);
+    i = optional(statement, i, omitted, LogField.CLIENT_IP, clientIp);
+    i = optional(statement, i, omitted, LogField.METHOD, method);
+    i = optional(statement, i, omitted, LogField.PATH, path);
+    i = optional(statement, i, omitted, LogField.MODEL, model);
     statement.setInt(i++, stream ? 1 : 0);
     statement.setInt(i++, status);
-    i = text(statement, i, omitted, LogField.OUTCOME, outcome);
-    i = number(statement, i, omitted, LogField.LATENCY_MS, latencyMs);
-    i = number(statement, i, omitted, LogField.TTFB_MS, ttfbMs);
-    i = number(statement, i, omitted, LogField.UPSTREAM_MS, upstreamMs);
-    i = text(statement, i, omitted, LogField.CACHE_STATUS, cacheStatus);
-    i = text(statement, i, omitted, LogField.FAULT, fault);
-    i = text(statement, i, omitted, LogField.ERROR_TYPE, errorType);
-    i = text(statement, i, omitted, LogField.ERROR_MESSAGE, errorMessage);
-    i = text(statement, i, omitted, LogField.RETRY_AFTER, retryAfter);
-    i = number(statement, i, omitted, LogField.PROMPT_TOKENS, promptTokens);
-    i = number(statement, i, omitted, LogField.COMPLETION_TOKENS, completionTokens);
-    i = number(statement, i, omitted, LogField.TOTAL_TOKENS, totalTokens);
-    i = number(statement, i, omitted, LogField.CACHED_TOKENS, cachedTokens);
+    i = optional(statement, i, omitted, LogField.OUTCOME, outcome);
+    i = optional(statement, i, omitted, LogField.LATENCY_MS, latencyMs);
+    i = optional(statement, i, omitted, LogField.TTFB_MS, ttfbMs);
+    i = optional(statement, i, omitted, LogField.UPSTREAM_MS, upstreamMs);
+    i = optional(statement, i, omitted, LogField.CACHE_STATUS, cacheStatus);
+    i = optional(statement, i, omitted, LogField.FAULT, fault);
+    i = optional(statement, i, omitted, LogField.ERROR_TYPE, errorType);
+    i = optional(statement, i, omitted, LogField.ERROR_MESSAGE, errorMessage);
+    i = optional(statement, i, omitted, LogField.RETRY_AFTER, retryAfter);
+    i = optional(statement, i, omitted, LogField.PROMPT_TOKENS, promptTokens);
+    i = optional(statement, i, omitted, LogField.COMPLETION_TOKENS, completionTokens);
+    i = optional(statement, i, omitted, LogField.TOTAL_TOKENS, totalTokens);
+    i = optional(statement, i, omitted, LogField.CACHED_TOKENS, cachedTokens);
     statement.setInt(i++, usageEstimated ? 1 : 0);
-    i = number(statement, i, omitted, LogField.COST_USD, costUsd);
-    i = text(statement, i, omitted, LogField.COST_SOURCE, costSource);
-    i = number(statement, i, omitted, LogField.COST_SAVED_USD, costSavedUsd);
+    i = optional(statement, i, omitted, LogField.COST_USD, costUsd);
+    i = optional(statement, i, omitted, LogField.COST_SOURCE, costSource);
+    i = optional(statement, i, omitted, LogField.COST_SAVED_USD, costSavedUsd);
     statement.setLong(i++, bytesIn);
     statement.setLong(i++, bytesOut);
-    i = text(statement, i, omitted, LogField.REQUEST_BODY, requestBody);
-    return text(statement, i, omitted, LogField.RESPONSE_BODY, responseBody);
+    i = optional(statement, i, omitted, LogField.REQUEST_BODY, requestBody);
+    return optional(statement, i, omitted, LogField.RESPONSE_BODY, responseBody);
   }
 
-  private static int text(PreparedStatement statement, int i, long omitted, LogField field, String value)
+  /**
+   * Binds {@code value} as the {@code i}-th parameter unless its column is left out; the next free
+   * parameter. A string by {@code setString}; a Long or a Double as it is (no unboxing and boxing
+   * again); null as NULL.
+   */
+  private static int optional(PreparedStatement statement, int i, long omitted, LogField field, Object value)
       throws SQLException {
     if ((omitted & 1L << field.ordinal()) != 0) {
       return i;
     }
-    statement.setString(i, value);
-    return i + 1;
-  }
-
-  /** A Long or a Double, bound as it is (no unboxing and boxing again); null as NULL. */
-  private static int number(PreparedStatement statement, int i, long omitted, LogField field, Number value)
-      throws SQLException {
-    if ((omitted & 1L << field.ordinal()) != 0) {
-      return i;
+    if (value instanceof String text) {
+      statement.setString(i, text);
+    } else {
+      statement.setObject(i, value);
     }
-    statement.setObject(i, value);
     return i + 1;
   }
 
