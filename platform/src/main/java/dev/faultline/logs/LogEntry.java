@@ -115,19 +115,6 @@ public final class LogEntry {
     return field == LogField.TS ? LogField.iso(ts) : plain(field);
   }
 
-  /**
-   * The field's value as its column has it: the time in epoch milliseconds, booleans as 0 or 1.
-   * {@link #bind} writes the same values without boxing; this is its reference.
-   */
-  Object column(LogField field) {
-    return switch (field) {
-      case TS -> ts;
-      case STREAM -> stream ? 1 : 0;
-      case USAGE_ESTIMATED -> usageEstimated ? 1 : 0;
-      default -> plain(field);
-    };
-  }
-
   /** The columns whose value is null, one bit each ({@code 1L << field.ordinal()}). */
   long nullColumns() {
     return nullIf(proxyId, LogField.PROXY_ID) | nullIf(requestId, LogField.REQUEST_ID)

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * Request logs: each proxy's {@code logging} block, the listener that turns every finished
- * exchange into a log entry (on the {@link LogFeed} and on {@value LogListener#ADDRESS}), the writer that stores them (up
- * before any proxy serves), the logs API and the writer's part of {@code /healthz}.
+ * exchange into a log entry (on the {@link LogFeed} and on {@value LogListener#ADDRESS}), the
+ * writer that stores them (up before any proxy serves), the logs API and the writer's part of
+ * {@code /healthz}.
  */
 public final class LogsFeature implements Feature {
 
