@@ -30,6 +30,7 @@ import dev.faultline.proxy.upstream.UpstreamPolicy;
 import dev.faultline.store.Database;
 import dev.faultline.telemetry.TelemetryFeature;
 import io.opentelemetry.api.OpenTelemetry;
+import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -115,57 +116,73 @@ public final class Faultline {
     // What this Faultline deployed besides its proxies, in start order (stopped in reverse).
     List<String> deployments = new CopyOnWriteArrayList<>();
     Feature.Deployer deployer = verticle -> vertx.deployVerticle(verticle).onSuccess(deployments::add);
-    return Database.open(vertx, config.storeLocation())
-        .compose(database -> PluginHost.start(vertx, config.pluginsDir())
-            .compose(plugins -> {
-              AuthFeature auth = new AuthFeature(vertx, database, config.auth(), config.dataDir());
-              List<Feature> features = features(vertx, config, database, plugins, auth, tracing, node);
-              ProxyBlocks blocks = proxyBlocks(each(features, Feature::blocks), config.proxyDefaults());
-              List<InterceptorFactory> steps = new ArrayList<>(each(features, Feature::requestSteps));
-              steps.addAll(each(features, Feature::responseSteps));
-              ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(),
-                  each(features, Feature::acceptChecks), steps,
-                  ExchangeListener.all(each(features, f -> f.listener().stream().toList())), config.timeouts(),
-                  new UpstreamPolicy(vertx, config.privateUpstreams(), auth::isAdmin, UpstreamPolicy.Resolver.SYSTEM,
-                      Duration.ofSeconds(5)));
-              ProxyManager proxies = new ProxyManager(vertx, proxySettings(config), new ProxyStore(database, blocks),
-                  plugins, blocks, runtime);
+    // The database and the plugins need nothing of each other: both open at once, each on a
+    // worker (a restart's schema validation and plugin loading overlap).
+    Future<Database> opening = Database.open(vertx, config.storeLocation());
+    Future<PluginHost> loading = PluginHost.start(vertx, config.pluginsDir());
+    return Future.join(opening, loading)
+        .recover(failed -> closeOpened(vertx, opening, loading).transform(v -> Future.<CompositeFuture>failedFuture(failed)))
+        .compose(opened -> {
+          Database database = opening.result();
+          PluginHost plugins = loading.result();
+          AuthFeature auth = new AuthFeature(vertx, database, config.auth(), config.dataDir());
+          List<Feature> features = features(vertx, config, database, plugins, auth, tracing, node);
+          ProxyBlocks blocks = proxyBlocks(each(features, Feature::blocks), config.proxyDefaults());
+          List<InterceptorFactory> steps = new ArrayList<>(each(features, Feature::requestSteps));
+          steps.addAll(each(features, Feature::responseSteps));
+          ProxyRuntime runtime = new ProxyRuntime(config.host(), config.maxBodyBytes(),
+              each(features, Feature::acceptChecks), steps,
+              ExchangeListener.all(each(features, f -> f.listener().stream().toList())), config.timeouts(),
+              new UpstreamPolicy(vertx, config.privateUpstreams(), auth::isAdmin, UpstreamPolicy.Resolver.SYSTEM,
+                  Duration.ofSeconds(5)));
+          ProxyManager proxies = new ProxyManager(vertx, proxySettings(config), new ProxyStore(database, blocks),
+              plugins, blocks, runtime);
 
-              List<String> outbound = new ArrayList<>(each(features, Feature::outboundAddresses));
-              outbound.add(ProxyManager.STATUS_ADDRESS);
-              List<ApiRoutes> routes = new ArrayList<>(each(features, f -> f.routes(proxies)));
-              List<HealthSection> health = each(features, Feature::health);
-              AtomicReference<AdminApiVerticle> adminServer = new AtomicReference<>();
-              ClusterMembers members = new ClusterMembers(vertx, () -> adminAddress(config, adminServer.get()),
-                  () -> database.ping().timeout(2, TimeUnit.SECONDS)
-                      .map(v -> health.stream().allMatch(HealthSection::healthy)));
-              routes.add(members);
-              routes.add(EventBusBridges.sockJs(vertx, outbound));
-              // The dashboard last: every /api route above wins over its page fallback.
-              routes.add(new DashboardRoutes());
-              AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
-                  routes, health, new AllowedHosts(config.host(), config.adminAllowedHosts()),
-                  config.timeouts());
-              adminServer.set(admin);
-              // Providers first: a proxy whose provider went is down before the features react.
-              plugins.onChange(change -> proxies.providersChanged(change)
-                  .compose(v -> inTurn(features, feature -> feature.pluginsChanged(change, proxies))));
+          List<String> outbound = new ArrayList<>(each(features, Feature::outboundAddresses));
+          outbound.add(ProxyManager.STATUS_ADDRESS);
+          List<ApiRoutes> routes = new ArrayList<>(each(features, f -> f.routes(proxies)));
+          List<HealthSection> health = each(features, Feature::health);
+          AtomicReference<AdminApiVerticle> adminServer = new AtomicReference<>();
+          ClusterMembers members = new ClusterMembers(vertx, () -> adminAddress(config, adminServer.get()),
+              () -> database.ping().timeout(2, TimeUnit.SECONDS)
+                  .map(v -> health.stream().allMatch(HealthSection::healthy)));
+          routes.add(members);
+          routes.add(EventBusBridges.sockJs(vertx, outbound));
+          // The dashboard last: every /api route above wins over its page fallback.
+          routes.add(new DashboardRoutes());
+          AdminApiVerticle admin = new AdminApiVerticle(config.host(), config.adminPort(), database, plugins, proxies,
+              routes, health, new AllowedHosts(config.host(), config.adminAllowedHosts()),
+              config.timeouts());
+          adminServer.set(admin);
+          // Providers first: a proxy whose provider went is down before the features react.
+          plugins.onChange(change -> proxies.providersChanged(change)
+              .compose(v -> inTurn(features, feature -> feature.pluginsChanged(change, proxies))));
 
-              // What the features run beside the proxies is up before any proxy serves.
-              Integer bridgePort = config.monitoring().tcpBridgePort();
-              return inTurn(features, feature -> feature.start(deployer))
-                  .compose(v -> members.start())
-                  .compose(v -> bridgePort == null ? Future.succeededFuture()
-                      : deployer.deploy(new EventBusBridges.TcpBridgeVerticle(config.host(), bridgePort, outbound,
-                          auth.credentials())).recover(e -> portTaken(e, "the TCP event-bus bridge", bridgePort,
-                          "monitoring.tcp_bridge_port: set FAULTLINE_TCP_BRIDGE_PORT to another port, or to off")))
-                  .compose(v -> deployer.deploy(admin).recover(e -> portTaken(e, "the admin API", config.adminPort(),
-                      "server.admin_port: set FAULTLINE_ADMIN_PORT or --admin-port to another port (0: any free one)")))
-                  .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, auth, deployments));
-            }))
+          // What the features run beside the proxies is up before any proxy serves.
+          Integer bridgePort = config.monitoring().tcpBridgePort();
+          return inTurn(features, feature -> feature.start(deployer))
+              .compose(v -> members.start())
+              .compose(v -> bridgePort == null ? Future.succeededFuture()
+                  : deployer.deploy(new EventBusBridges.TcpBridgeVerticle(config.host(), bridgePort, outbound,
+                      auth.credentials())).recover(e -> portTaken(e, "the TCP event-bus bridge", bridgePort,
+                      "monitoring.tcp_bridge_port: set FAULTLINE_TCP_BRIDGE_PORT to another port, or to off")))
+              .compose(v -> deployer.deploy(admin).recover(e -> portTaken(e, "the admin API", config.adminPort(),
+                  "server.admin_port: set FAULTLINE_ADMIN_PORT or --admin-port to another port (0: any free one)")))
+              .map(id -> new Faultline(vertx, config, database, plugins, proxies, admin, auth, deployments));
+        })
         .compose(faultline -> faultline.followCluster().map(faultline))
         .compose(faultline -> faultline.restoreProxies().map(faultline))
         .onSuccess(faultline -> faultline.plugins.watch(vertx, PLUGIN_RESCAN_MS));
+  }
+
+  /** Closes whichever of the database and the plugins did open when the other failed. */
+  private static Future<Void> closeOpened(Vertx vertx, Future<Database> opening, Future<PluginHost> loading) {
+    Future<Void> database = opening.succeeded() ? opening.result().close() : Future.succeededFuture();
+    Future<Void> plugins = loading.succeeded() ? vertx.executeBlocking(() -> {
+      loading.result().stop();
+      return null;
+    }) : Future.succeededFuture();
+    return Future.join(database, plugins).mapEmpty();
   }
 
   /**

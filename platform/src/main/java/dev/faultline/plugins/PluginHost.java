@@ -41,13 +41,16 @@ public final class PluginHost {
     this.watcher = new FolderWatcher(folder, new JarLoader(manager, registry), registry, loaded, failed);
   }
 
-  /** Loads the folder's plugins on a worker thread: class loading and jar reading block. */
+  /**
+   * Loads the folder's plugins on a worker thread: class loading and jar reading block. Unordered,
+   * so that it runs beside other blocking work its caller's context started (the database's).
+   */
   public static Future<PluginHost> start(Vertx vertx, Path folder) {
     return vertx.executeBlocking(() -> {
       PluginHost host = new PluginHost(folder);
       host.watcher.loadAll();
       return host;
-    });
+    }, false);
   }
 
   public Optional<Provider> provider(String id) {

@@ -4,8 +4,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Stands in for Faultline behind the launcher script in {@link LauncherScriptTest}: a jar of this
- * class alone, run by {@code dist/bin/faultline}, prints the class-sharing options the script gave
- * the JVM and its own arguments, and exits.
+ * class alone, run by {@code dist/bin/faultline}, prints the class-sharing and native-trim options
+ * the script gave the JVM and its own arguments, and exits.
  */
 public final class LauncherProbe {
 
@@ -14,7 +14,8 @@ public final class LauncherProbe {
 
   public static void main(String[] args) {
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (option.contains("SharedArchiveFile") || option.contains("ArchiveClassesAtExit")) {
+      if (option.contains("SharedArchiveFile") || option.contains("ArchiveClassesAtExit")
+          || option.contains("TrimNativeHeapInterval")) {
         System.out.println("option " + option);
       }
     }

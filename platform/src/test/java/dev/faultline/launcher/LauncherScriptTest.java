@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher script (src/main/scripts/faultline, laid out as dist/bin/faultline) and its class
  * data sharing archive: the first serve makes one at its exit, the next start takes it into use,
  * and an archive that is broken, half-written or older than the jar never stops a start nor
- * shows in its output. Run on a distribution folder of its own whose jar is {@link LauncherProbe}.
+ * shows in its output; and the native heap trim, given only to a JVM that knows it. Run on a
+ * distribution folder of its own whose jar is {@link LauncherProbe}.
  */
 class LauncherScriptTest {
 
@@ -67,9 +68,9 @@ class LauncherScriptTest {
   @Test
   void otherCommandsAndFaultlineCdsOffMakeNoArchive() throws Exception {
     String version = launch(Map.of(), "--version");
-    assertFalse(version.contains("option"), version);
+    assertFalse(version.contains("Archive"), version);
     String off = launch(Map.of("FAULTLINE_CDS", "off"), "serve");
-    assertFalse(off.contains("option"), off);
+    assertFalse(off.contains("Archive"), off);
     assertFalse(Files.exists(cds), "nothing written: " + files());
   }
 
@@ -117,6 +118,27 @@ class LauncherScriptTest {
     assertClean(started);
     assertTrue(started.contains("option -XX:ArchiveClassesAtExit="), "a fresh archive is made: " + started);
     assertFalse(started.contains("SharedArchiveFile"), started);
+  }
+
+  @Test
+  void aJvmThatKnowsTheNativeHeapTrimRunsWithIt() throws Exception {
+    Runtime.Version java = Runtime.version();
+    boolean knows = java.feature() == 17 && java.update() >= 9 || java.feature() == 21 && java.update() >= 1
+        || java.feature() >= 22;
+    String output = launch(Map.of("FAULTLINE_CDS", "off"), "--version");
+    assertEquals(knows, output.contains("option -XX:TrimNativeHeapInterval=5000"), java + ": " + output);
+  }
+
+  @Test
+  void aJvmOlderThanTheNativeHeapTrimIsNotGivenIt() throws Exception {
+    // A Java home of its own whose release file says 17.0.8; its java runs this machine's.
+    Path home = Files.createDirectories(dist.resolve("old-java/bin")).getParent();
+    Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"17.0.8\"\n");
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+    assertTrue(java.toFile().setExecutable(true));
+    String output = launch(Map.of("FAULTLINE_CDS", "off", "JAVA_HOME", home.toString()), "--version");
+    assertFalse(output.contains("TrimNativeHeapInterval"), output);
   }
 
   /** The probe's jar; {@code extra}, when given, goes in as one more entry. */
