@@ -37,10 +37,15 @@ import java.util.function.Supplier;
  * state of their own server or client: the series they count are looked up in the registry by
  * name and tags, and a server's differ from another's only by the address it listens on when the
  * {@code local} label is on (it is not, by default); a client's by its metrics name and local
- * address. Those are the memo's keys. Everything with state (a connection's, a request's, an
- * endpoint's) is still made per call by the very same vertx-micrometer objects, untouched: no
- * hook of a server, client or pool is wrapped. Closing a server or client closes nothing of
- * vertx-micrometer's (their metrics keep no resources), so sharing them outlives none.
+ * address. Those are the memo's keys. Everything with state (a connection's, a pool's) is still
+ * made per call by the very same vertx-micrometer objects, untouched. Closing a server or client
+ * closes nothing of vertx-micrometer's (their metrics keep no resources), so sharing them
+ * outlives none.
+ *
+ * <p>A request's series are counted by {@link LeanHttpMetrics}, wrapped around the shared objects
+ * (the memo keeps the wrapper), when the options have vertx-micrometer's default labels and
+ * naming: the same series, on meters found once rather than for every request. Otherwise
+ * vertx-micrometer counts them too.
  */
 final class SharedHttpMetrics implements VertxMetricsFactory {
 
@@ -54,7 +59,8 @@ final class SharedHttpMetrics implements VertxMetricsFactory {
   public VertxMetrics metrics(VertxOptions options) {
     boolean localLabel = options.getMetricsOptions() instanceof MicrometerMetricsOptions micrometerOptions
         && micrometerOptions.getLabels().contains(Label.LOCAL);
-    return new Shared(micrometer.metrics(options), localLabel);
+    VertxMetrics metrics = micrometer.metrics(options);
+    return new Shared(metrics, localLabel, LeanHttpMetrics.of(options));
   }
 
   @Override
@@ -90,23 +96,30 @@ final class SharedHttpMetrics implements VertxMetricsFactory {
   private static final class Shared implements VertxMetrics {
     private final VertxMetrics metrics;
     private final boolean localLabel;
+    /** {@code null}: vertx-micrometer counts the requests too (labels or naming other than its defaults). */
+    private final LeanHttpMetrics lean;
     private final Map<Object, Object> made = new ConcurrentHashMap<>();
 
-    Shared(VertxMetrics metrics, boolean localLabel) {
+    Shared(VertxMetrics metrics, boolean localLabel, LeanHttpMetrics lean) {
       this.metrics = metrics;
       this.localLabel = localLabel;
+      this.lean = lean;
     }
 
     @Override
     public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions options, SocketAddress localAddress) {
-      return (HttpServerMetrics<?, ?, ?>) once(new ServerKey(localLabel ? localAddress : null),
-          () -> metrics.createHttpServerMetrics(options, localAddress));
+      return (HttpServerMetrics<?, ?, ?>) once(new ServerKey(localLabel ? localAddress : null), () -> {
+        HttpServerMetrics<?, ?, ?> server = metrics.createHttpServerMetrics(options, localAddress);
+        return lean == null ? server : lean.server(server);
+      });
     }
 
     @Override
     public HttpClientMetrics<?, ?, ?> createHttpClientMetrics(HttpClientOptions options) {
-      return (HttpClientMetrics<?, ?, ?>) once(new ClientKey(options.getMetricsName(), options.getLocalAddress()),
-          () -> metrics.createHttpClientMetrics(options));
+      return (HttpClientMetrics<?, ?, ?>) once(new ClientKey(options.getMetricsName(), options.getLocalAddress()), () -> {
+        HttpClientMetrics<?, ?, ?> client = metrics.createHttpClientMetrics(options);
+        return lean == null ? client : lean.client(client);
+      });
     }
 
     private Object once(Object key, Supplier<Object> make) {
