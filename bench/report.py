@@ -107,7 +107,7 @@ if exists("scale.tsv"):
       f"**{sum(ms) / 1000:.1f} s** in all; per proxy, median of creations {k + 1}–{2 * k}: **{first:.1f} ms**, of the last {k}: "
       f"**{last:.1f} ms** ({'growing' if last > 1.5 * first else 'flat'}). Per hundred: "
       + ", ".join(f"{med(ms[i:i + 100]):.1f}" for i in range(0, len(ms), 100)) + " ms (medians).")
-    p("RSS: `jcmd <pid> GC.run`, then VmRSS from /proc/<pid>/status. Restart: from launching `java` until every proxy port "
+    p(f"RSS: `jcmd <pid> GC.run`, then {os.environ.get('SETTLE', '11')} s of rest, then VmRSS from /proc/<pid>/status. Restart: from launching `java` until every proxy port "
       "accepts a connection. Each count on a fresh data dir and a fresh JVM (so the first creations include its JIT warm-up).")
     n, a, b, s = rows[-1]
     if int(n) >= 1000:
