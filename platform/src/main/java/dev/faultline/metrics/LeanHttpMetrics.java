@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
@@ -63,23 +62,13 @@ final class LeanHttpMetrics {
   }
 
   /**
-   * The per-request counting for a Vert.x whose vertx-micrometer metrics were just made from
+   * The per-request counting for a Vert.x whose vertx-micrometer metrics were just made with
    * {@code options} (its registry is looked up by name, as vertx-micrometer found it), or
    * {@code null} when those options ask for more than this counts.
    */
-  static LeanHttpMetrics of(VertxOptions options) {
-    MicrometerMetricsOptions micrometer = micrometerOptions(options);
-    MeterRegistry registry = BackendRegistries.getNow(micrometer.getRegistryName());
-    return registry != null && counts(micrometer) ? new LeanHttpMetrics(registry, micrometer.getMetricsNaming()) : null;
-  }
-
-  /** The options as vertx-micrometer's factory reads them: other metrics options count as its defaults. */
-  private static MicrometerMetricsOptions micrometerOptions(VertxOptions options) {
-    if (options.getMetricsOptions() instanceof MicrometerMetricsOptions micrometer) {
-      return micrometer;
-    }
-    return options.getMetricsOptions() == null ? new MicrometerMetricsOptions()
-        : new MicrometerMetricsOptions(options.getMetricsOptions().toJson());
+  static LeanHttpMetrics of(MicrometerMetricsOptions options) {
+    MeterRegistry registry = BackendRegistries.getNow(options.getRegistryName());
+    return registry != null && counts(options) ? new LeanHttpMetrics(registry, options.getMetricsNaming()) : null;
   }
 
   /** Whether the request series these options give are the ones counted here. */

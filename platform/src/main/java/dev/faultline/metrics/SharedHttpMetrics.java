@@ -57,10 +57,19 @@ final class SharedHttpMetrics implements VertxMetricsFactory {
 
   @Override
   public VertxMetrics metrics(VertxOptions options) {
-    boolean localLabel = options.getMetricsOptions() instanceof MicrometerMetricsOptions micrometerOptions
-        && micrometerOptions.getLabels().contains(Label.LOCAL);
+    MicrometerMetricsOptions read = micrometerOptions(options);
     VertxMetrics metrics = micrometer.metrics(options);
-    return new Shared(metrics, localLabel, LeanHttpMetrics.of(options));
+    // After vertx-micrometer's factory: the registry the lean counting uses is the one it found.
+    return new Shared(metrics, read.getLabels().contains(Label.LOCAL), LeanHttpMetrics.of(read));
+  }
+
+  /** The options as vertx-micrometer's factory reads them: other metrics options count as its defaults. */
+  private static MicrometerMetricsOptions micrometerOptions(VertxOptions options) {
+    if (options.getMetricsOptions() instanceof MicrometerMetricsOptions micrometerOptions) {
+      return micrometerOptions;
+    }
+    return options.getMetricsOptions() == null ? new MicrometerMetricsOptions()
+        : new MicrometerMetricsOptions(options.getMetricsOptions().toJson());
   }
 
   @Override
