@@ -117,21 +117,13 @@ public final class LogEntry {
 
   /** The columns whose value is null, one bit each ({@code 1L << field.ordinal()}). */
   long nullColumns() {
-    return nullIf(proxyId, LogField.PROXY_ID) | nullIf(requestId, LogField.REQUEST_ID)
-        | nullIf(clientIp, LogField.CLIENT_IP) | nullIf(method, LogField.METHOD) | nullIf(path, LogField.PATH)
-        | nullIf(model, LogField.MODEL) | nullIf(outcome, LogField.OUTCOME) | nullIf(latencyMs, LogField.LATENCY_MS)
-        | nullIf(ttfbMs, LogField.TTFB_MS) | nullIf(upstreamMs, LogField.UPSTREAM_MS)
-        | nullIf(cacheStatus, LogField.CACHE_STATUS) | nullIf(fault, LogField.FAULT)
-        | nullIf(errorType, LogField.ERROR_TYPE) | nullIf(errorMessage, LogField.ERROR_MESSAGE)
-        | nullIf(retryAfter, LogField.RETRY_AFTER) | nullIf(promptTokens, LogField.PROMPT_TOKENS)
-        | nullIf(completionTokens, LogField.COMPLETION_TOKENS) | nullIf(totalTokens, LogField.TOTAL_TOKENS)
-        | nullIf(cachedTokens, LogField.CACHED_TOKENS) | nullIf(costUsd, LogField.COST_USD)
-        | nullIf(costSource, LogField.COST_SOURCE) | nullIf(costSavedUsd, LogField.COST_SAVED_USD)
-        | nullIf(requestBody, LogField.REQUEST_BODY) | nullIf(responseBody, LogField.RESPONSE_BODY);
-  }
-
-  private static long nullIf(Object value, LogField field) {
-    return value == null ? 1L << field.ordinal() : 0;
+    long bits = 0;
+    for (LogField field : FIELDS) {
+      if (plain(field) == null) {
+        bits |= 1L << field.ordinal();
+      }
+    }
+    return bits;
   }
 
   /**
