@@ -16,7 +16,9 @@ import io.vertx.ext.web.client.impl.WebClientInternal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeoutException;
 public final class FaultlineHarness {
 
   public static final Path PLUGINS = Path.of(System.getProperty("faultline.test.plugins", "target/plugins"));
+  /** The lowest port {@link #freePort} hands out. */
+  private static final int LOWEST_PORT = 10_000;
 
   private FaultlineHarness() {
   }
@@ -47,13 +51,32 @@ public final class FaultlineHarness {
     return Faultline.start(vertx, config(dataDir));
   }
 
-  /** A port nothing listens on right now. */
+  /**
+   * A port nothing listens on right now, below the range the system picks the local ports of
+   * outgoing connections from: one from that range, free when picked, could become the local end
+   * of a connection (a cluster node's, a client's) before the server meant to bind it does, as a
+   * restarted cluster node's admin port once did.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    int below = ephemeralFrom();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(below - LOWEST_PORT);
+      try (ServerSocket socket = new ServerSocket(port)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // another one
+      }
+    }
+    throw new IllegalStateException("no free port between " + LOWEST_PORT + " and " + below);
+  }
+
+  /** The first port of the system's range for outgoing connections (Linux; 32768 elsewhere). */
+  private static int ephemeralFrom() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Math.max(LOWEST_PORT + 1_000, Integer.parseInt(range.split("\\s+")[0]));
+    } catch (IOException | RuntimeException unknown) {
+      return 32_768;
     }
   }
 
