@@ -6,6 +6,8 @@ import dev.faultline.cluster.ClusterSettings;
 import dev.faultline.launcher.cli.Cli;
 import dev.faultline.metrics.PrometheusMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -56,17 +58,23 @@ public final class Main {
     // Its event loops, HTTP servers and client pools are counted for /metrics.
     Vertx vertx;
     ClusterSettings cluster = config.cluster();
+    Transport transport = NetworkTransport.chosen();
+    if (transport == Transport.NIO) {
+      log.info("Network transport: Java NIO (epoll is not available: {})", NetworkTransport.whyNotNative());
+    } else {
+      log.info("Network transport: {}", transport.name());
+    }
     if (cluster.enabled()) {
       try {
-        vertx = ClusterNode.join(PrometheusMetrics.builder(config.monitoring().nodeId(), ClusterNode.options(cluster)),
-            cluster).toCompletionStage().toCompletableFuture().join();
+        vertx = ClusterNode.join(PrometheusMetrics.builder(config.monitoring().nodeId(), ClusterNode.options(cluster))
+            .withTransport(transport), cluster).toCompletionStage().toCompletableFuture().join();
       } catch (CompletionException failed) {
         Throwable e = failed.getCause() == null ? failed : failed.getCause();
         log.error("Faultline could not join its cluster: {}", e.getMessage());
         return e instanceof ClusterNode.IncompatibleNodeException ? 2 : 1;
       }
     } else {
-      vertx = PrometheusMetrics.vertx(config.monitoring().nodeId());
+      vertx = PrometheusMetrics.builder(config.monitoring().nodeId(), new VertxOptions()).withTransport(transport).build();
     }
     try {
       Faultline faultline = Faultline.start(vertx, config).toCompletionStage().toCompletableFuture().join();

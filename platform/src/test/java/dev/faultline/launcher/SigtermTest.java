@@ -2,6 +2,7 @@ package dev.faultline.launcher;
 
 import static dev.faultline.FaultlineHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.testing.FaultlineProcess;
 import io.vertx.core.Future;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faultline as a real process, stopped by SIGTERM while 20 keep-alive clients wait for slow
+ * Faultline as a real process (on the network transport it picks), stopped by SIGTERM while 20 keep-alive clients wait for slow
  * answers: each is answered whole and logged, and the process exits within the grace and its margin.
  */
 @ExtendWith(VertxExtension.class)
@@ -58,6 +59,8 @@ class SigtermTest {
       exit.await(EXIT_WITHIN_MS + 5_000, TimeUnit.MILLISECONDS);   // terminate fails past EXIT_WITHIN_MS
       assertEquals(GracefulShutdownTest.CLIENTS, GracefulShutdownTest.rows(data.resolve("faultline.db"),
           "status = 200 AND outcome = 'completed'"), "each request has its log row");
+      assertTrue(faultline.fullOutput().contains("Network transport: " + NetworkTransport.chosen().name()),
+          "served on the transport the launcher picks: " + faultline.output());
     }
   }
 }
