@@ -3,6 +3,7 @@ package dev.faultline.cache;
 import dev.faultline.plugin.api.BufferStream;
 import dev.faultline.plugin.api.Headers;
 import dev.faultline.plugin.api.ProviderResponse;
+import dev.faultline.proxy.request.AnswerFacts;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -15,9 +16,14 @@ import java.util.Set;
  *
  * @param events a stream's server-sent events in order, {@code null} for a whole body
  * @param createdAt epoch milliseconds
+ * @param facts what a hit's log entry reads of a whole body (its model and usage), read once here
+ *              rather than at every hit; null for a stream or a body past {@value #FACTS_LIMIT} bytes
  */
 record CacheEntry(String key, String proxyId, String tenant, String digest, String model, String path, int status,
-                  Headers headers, Buffer body, List<Event> events, long createdAt) {
+                  Headers headers, Buffer body, List<Event> events, long createdAt, AnswerFacts facts) {
+
+  /** Largest whole body whose facts are read at once (on the event loop that makes the entry). */
+  static final int FACTS_LIMIT = 64 * 1024;
 
   /**
    * The response headers a replay repeats. Others are per call (date, request id, rate-limit
@@ -26,6 +32,12 @@ record CacheEntry(String key, String proxyId, String tenant, String digest, Stri
    */
   static final Set<String> KEPT_HEADERS = Set.of("content-type", "content-encoding", "content-language",
       "openai-version", "openai-processing-ms");
+
+  CacheEntry(String key, String proxyId, String tenant, String digest, String model, String path, int status,
+             Headers headers, Buffer body, List<Event> events, long createdAt) {
+    this(key, proxyId, tenant, digest, model, path, status, headers, body, events, createdAt,
+        events == null && body.length() <= FACTS_LIMIT ? AnswerFacts.of(body) : null);
+  }
 
   /**
    * One server-sent event: it ends at byte {@code end} of the body (its blank line included) and

@@ -112,6 +112,7 @@ final class CacheInterceptor implements Interceptor {
 
   private Future<ProviderResponse> serve(Exchange exchange, CacheEntry entry) {
     mark(exchange, HIT);
+    exchange.answerFacts(entry.facts());
     cache.touch(entry);
     return Future.succeededFuture(entry.replay(cache.vertx(), settings.replayTiming()));
   }

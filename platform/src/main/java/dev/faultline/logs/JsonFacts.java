@@ -1,22 +1,19 @@
 package dev.faultline.logs;
 
-import com.fasterxml.jackson.core.JsonToken;
-import dev.faultline.proxy.request.JsonReader;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.JsonEvent;
 import io.vertx.core.parsetools.JsonEventType;
 import io.vertx.core.parsetools.JsonParser;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
  * Reads the few top-level members of a JSON response the log needs ({@code usage},
  * {@code error}, {@code model}) while the body streams past, with a streaming parser: a large
- * answer (a batch of embeddings) is never held, only those small members are.
+ * answer (a batch of embeddings) is never held, only those small members are. A whole body
+ * held anyway is read at once instead ({@link dev.faultline.proxy.request.AnswerFacts}).
  */
 final class JsonFacts {
 
@@ -36,41 +33,6 @@ final class JsonFacts {
   void feed(Buffer chunk) {
     if (!failed) {
       parser.handle(chunk);
-    }
-  }
-
-  /**
-   * The same members of a whole body at once, which the proxy holds anyway for a small answer:
-   * everything else is skipped by Jackson's tokenizer without building a tree, and the two small
-   * objects are read as they come ({@link JsonReader}). The answer a proxy relays most is a chat
-   * completion whose {@code choices} the log never reads; a full parse of it was the log's largest
-   * cost.
-   * Empty when the body is not a JSON object.
-   */
-  static JsonObject of(Buffer body) {
-    JsonObject facts = new JsonObject();
-    if (body.length() == 0) {
-      return facts;
-    }
-    try (com.fasterxml.jackson.core.JsonParser parser = JsonReader.parser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return facts;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (value == JsonToken.VALUE_STRING && "model".equals(name)) {
-          facts.put(name, parser.getText());
-        } else if (value == JsonToken.START_OBJECT && ("usage".equals(name) || "error".equals(name))) {
-          facts.put(name, JsonReader.object(parser));
-        } else {
-          parser.skipChildren();
-        }
-      }
-      return facts;
-    } catch (IOException | DecodeException e) {
-      // Not JSON after all (or cut short): nothing to read, as for any other body.
-      return new JsonObject();
     }
   }
 

@@ -105,7 +105,7 @@ public final class LogListener implements ExchangeListener {
         ? TokenEstimator.encodingFor(request.model()).orElse(null) : null;
     ResponseObserver observer = new ResponseObserver(exchange.provider(), exchange.knownRequest(),
         exchange.http().response().headers().get("content-type"), settings.bodies() ? settings.maxBodyBytes() : 0,
-        encoding, estimator);
+        encoding, estimator, exchange.answerFacts());
     observers.put(exchange, new Watch(observer, settings));
     return observer;
   }

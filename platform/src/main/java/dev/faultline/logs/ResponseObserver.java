@@ -4,6 +4,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.faultline.plugin.api.Provider;
 import dev.faultline.plugin.api.ProxyRequest;
 import dev.faultline.plugin.api.Usage;
+import dev.faultline.proxy.request.AnswerFacts;
 import dev.faultline.proxy.request.ExchangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -44,6 +45,11 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
   private final List<Future<Long>> countedSegments = new ArrayList<>();
   /** The streamed text not yet counted, or null when there is nothing to estimate. */
   private final StringBuilder text;
+  /** What the step that made the answer already read of its body (a cache hit's), or null. */
+  private final AnswerFacts known;
+  /** Whether the body went out as the very buffer {@link #known} was read from, and only it. */
+  private boolean knownSent;
+  private long chunks;
   private Buffer jsonBody;
   private JsonFacts streamingJson;
   private JsonObject facts;
@@ -55,9 +61,10 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
    * @param contentType  the response's content type, which says how to read it
    * @param captureBytes how many leading body bytes to keep (0: none)
    * @param encoding     the tokenizer to count streamed text with, or null for no estimate
+   * @param known        what was read of the answer's body before it went out (a cache hit's), or null
    */
   ResponseObserver(Provider provider, ProxyRequest request, String contentType, int captureBytes,
-                   EncodingType encoding, TokenEstimator estimator) {
+                   EncodingType encoding, TokenEstimator estimator, AnswerFacts known) {
     String type = contentType == null ? "" : contentType.toLowerCase();
     this.provider = provider;
     this.request = request;
@@ -69,6 +76,7 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
     this.encoding = events != null ? encoding : null;
     this.estimator = estimator;
     this.text = this.encoding != null ? new StringBuilder() : null;
+    this.known = json ? known : null;
   }
 
   @Override
@@ -77,9 +85,24 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
     if (captured != null && captured.length() < captureLimit + 4) {
       captured.appendBuffer(chunk, 0, Math.min(chunk.length(), captureLimit + 4 - captured.length()));
     }
+    if (chunks++ == 0 && known != null && chunk == known.body()) {
+      knownSent = true;
+      return;
+    }
+    if (knownSent) {
+      // More than that buffer went out (a step after the cache added to it): read what did.
+      knownSent = false;
+      json(known.body());
+    }
     if (events != null) {
       events.feed(chunk);
-    } else if (streamingJson != null) {
+    } else {
+      json(chunk);
+    }
+  }
+
+  private void json(Buffer chunk) {
+    if (streamingJson != null) {
       streamingJson.feed(chunk);
     } else if (json && jsonBody.length() + chunk.length() <= JSON_BUFFER_LIMIT) {
       jsonBody.appendBuffer(chunk);
@@ -136,7 +159,8 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
   /** The top-level members of a JSON body that the log reads; empty when it was not JSON. */
   private JsonObject jsonFacts() {
     if (facts == null) {
-      facts = streamingJson != null ? streamingJson.facts() : JsonFacts.of(jsonBody);
+      facts = knownSent ? known.members() : streamingJson != null ? streamingJson.facts()
+          : AnswerFacts.of(jsonBody).members();
     }
     return facts;
   }

@@ -2,6 +2,7 @@ package dev.faultline.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.faultline.proxy.request.AnswerFacts;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,12 +76,40 @@ class ResponseReadingTest {
             .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 2)));
     JsonFacts streamed = new JsonFacts();
     streamed.feed(body.toBuffer());
-    assertEquals(streamed.facts(), JsonFacts.of(body.toBuffer()));
+    assertEquals(streamed.facts(), AnswerFacts.of(body.toBuffer()).members());
     assertEquals(new JsonObject().put("error", new JsonObject().put("type", "rate_limit_exceeded").put("message", "slow")),
-        JsonFacts.of(Buffer.buffer("{\"error\":{\"type\":\"rate_limit_exceeded\",\"message\":\"slow\"}}")));
-    assertEquals(new JsonObject(), JsonFacts.of(Buffer.buffer("<html>502 Bad Gateway</html>")), "not JSON");
-    assertEquals(new JsonObject(), JsonFacts.of(Buffer.buffer("{\"model\":\"gpt\",\"usage\":{\"prompt")), "cut short");
-    assertEquals(new JsonObject(), JsonFacts.of(Buffer.buffer("[1,2]")), "not an object");
+        AnswerFacts.of(Buffer.buffer("{\"error\":{\"type\":\"rate_limit_exceeded\",\"message\":\"slow\"}}")).members());
+    assertEquals(new JsonObject(), AnswerFacts.of(Buffer.buffer("<html>502 Bad Gateway</html>")).members(), "not JSON");
+    assertEquals(new JsonObject(), AnswerFacts.of(Buffer.buffer("{\"model\":\"gpt\",\"usage\":{\"prompt")).members(), "cut short");
+    assertEquals(new JsonObject(), AnswerFacts.of(Buffer.buffer("[1,2]")).members(), "not an object");
+  }
+
+  @Test
+  void aBodyReadBeforeItWentOutIsNotReadAgainButAnythingElseThatWentOutIs() {
+    Buffer body = Buffer.buffer("{\"model\":\"gpt-4o-mini-2024-07-18\",\"usage\":{\"prompt_tokens\":8}}");
+    // Facts unlike the body's, to tell which was read.
+    AnswerFacts known = new AnswerFacts(body, new JsonObject().put("model", "read-before"));
+
+    ResponseObserver sent = observer(known);
+    sent.chunk(body);
+    assertEquals("read-before", sent.model(), "the very buffer went out: what was read of it stands");
+
+    ResponseObserver copy = observer(known);
+    copy.chunk(body.copy());
+    assertEquals("gpt-4o-mini-2024-07-18", copy.model(), "another buffer, though with the same bytes, is read");
+
+    ResponseObserver more = observer(known);
+    more.chunk(body);
+    more.chunk(Buffer.buffer("\n"));
+    assertEquals("gpt-4o-mini-2024-07-18", more.model(), "more than that buffer went out: all of it is read");
+
+    ResponseObserver none = observer(null);
+    none.chunk(body);
+    assertEquals("gpt-4o-mini-2024-07-18", none.model());
+  }
+
+  private static ResponseObserver observer(AnswerFacts known) {
+    return new ResponseObserver(null, null, "application/json", 0, null, null, known);
   }
 
   @Test

@@ -53,6 +53,7 @@ public final class Exchange {
   private long endNanos;
   private Usage usage;
   private boolean usageEstimated;
+  private AnswerFacts answerFacts;
   private Outcome outcome;
   /** False for a request whose request line was too long to read: its method and path are unknown. */
   private boolean requestLineRead = true;
@@ -270,6 +271,16 @@ public final class Exchange {
   public void usage(Usage value, boolean estimated) {
     this.usage = value;
     this.usageEstimated = estimated;
+  }
+
+  /** What the step that made the answer already read of its body (see {@link AnswerFacts}), or null. */
+  public AnswerFacts answerFacts() {
+    return answerFacts;
+  }
+
+  /** Set by a step that answers with a body it read before (a cache hit), so the log need not read it again. */
+  public void answerFacts(AnswerFacts value) {
+    this.answerFacts = value;
   }
 
   public Outcome outcome() {
