@@ -58,7 +58,10 @@ public final class ProxyVerticle extends VerticleBase {
     // The guard closes idle connections and, for the body reader, answers a late body with a 408.
     guard = ConnectionGuard.forProxy(vertx, runtime.timeouts().idleMillis(), runtime.timeouts().requestReadMillis());
     bodyReader = new BodyReader(guard, runtime.maxBodyBytes(), runtime.timeouts().requestReadMillis());
-    server = guard.install(vertx.createHttpServer(ConnectionGuard.options().setTcpNoDelay(true)))
+    // No WebSocket compression: a proxy answers plain HTTP, and with it on Vert.x puts a handler
+    // in front of every request that only looks for a WebSocket handshake.
+    server = guard.install(vertx.createHttpServer(ConnectionGuard.options().setTcpNoDelay(true)
+            .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)))
         .requestHandler(this::handle)
         .invalidRequestHandler(this::refuseMalformed);
     // The session is closed before start fails, never beside it: Vert.x tears down a failed
