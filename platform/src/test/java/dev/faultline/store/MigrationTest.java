@@ -2,6 +2,7 @@ package dev.faultline.store;
 
 import static dev.faultline.FaultlineHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -59,6 +60,54 @@ class MigrationTest {
     } finally {
       await(again.close());
     }
+  }
+
+  @Test
+  void theSchemaVersionIsTheNewestMigrationOfEachKind() throws Exception {
+    for (StoreKind kind : StoreKind.values()) {
+      Path folder = Path.of(MigrationTest.class.getClassLoader().getResource(kind.migrations()).toURI());
+      try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+        int newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+            .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+        assertEquals(Database.SCHEMA_VERSION, String.valueOf(newest), kind + "'s newest migration");
+      }
+    }
+  }
+
+  @Test
+  void aSchemaOneMigrationBehindIsBroughtUpToDate(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("faultline.db");
+    PrivateFiles.prepare(file);
+    org.sqlite.SQLiteDataSource source = Database.dedicatedDataSource(file);
+    int behind = Integer.parseInt(Database.SCHEMA_VERSION) - 1;
+    org.flywaydb.core.Flyway.configure().dataSource(source).locations("classpath:" + StoreKind.SQLITE.migrations())
+        .target(String.valueOf(behind)).load().migrate();
+
+    assertEquals(1, Database.migrate(source, StoreKind.SQLITE), "the newest migration is applied");
+    assertEquals(0, Database.migrate(source, StoreKind.SQLITE), "and nothing the next time");
+  }
+
+  /**
+   * An up-to-date schema is taken as it is: Flyway, and its check of each applied file's
+   * checksum, runs only when there is something to apply.
+   */
+  @Test
+  void anUpToDateSchemaIsNotCheckedAgainByFlyway(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("faultline.db");
+    await(await(Database.open(vertx, file)).close());
+    try (java.sql.Connection connection = Database.dedicatedDataSource(file).getConnection();
+         java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("UPDATE flyway_schema_history SET checksum = 1 WHERE version = '1'");
+    }
+    await(await(Database.open(vertx, file)).close());
+
+    try (java.sql.Connection connection = Database.dedicatedDataSource(file).getConnection();
+         java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("DELETE FROM flyway_schema_history WHERE version = '" + Database.SCHEMA_VERSION + "'");
+    }
+    Throwable refused = assertThrows(Throwable.class, () -> await(Database.open(vertx, file)),
+        "with a migration to apply, Flyway runs and checks the checksums");
+    assertTrue(String.valueOf(refused.getMessage()).contains("checksum"), String.valueOf(refused.getMessage()));
   }
 
   /** V9 rebuilds the log's table without AUTOINCREMENT: the rows of an older installation stay, ids go on. */
