@@ -130,6 +130,19 @@ class LauncherScriptTest {
   }
 
   @Test
+  void theOptimizingCompilerWaitsForFourTimesTheDefaultCountsAndJavaOptsStillWins() throws Exception {
+    String output = launch(Map.of("FAULTLINE_CDS", "off"), "--version");
+    for (String option : List.of("-XX:Tier4InvocationThreshold=20000", "-XX:Tier4MinInvocationThreshold=2400",
+        "-XX:Tier4CompileThreshold=60000", "-XX:Tier4BackEdgeThreshold=160000")) {
+      assertTrue(output.contains("option " + option), option + ": " + output);
+    }
+    String overridden = launch(Map.of("FAULTLINE_CDS", "off", "JAVA_OPTS", "-XX:Tier4InvocationThreshold=5000"),
+        "--version");
+    assertTrue(overridden.indexOf("option -XX:Tier4InvocationThreshold=5000")
+        > overridden.indexOf("option -XX:Tier4InvocationThreshold=20000"), "JAVA_OPTS comes last: " + overridden);
+  }
+
+  @Test
   void aJvmOlderThanTheNativeHeapTrimIsNotGivenIt() throws Exception {
     // A Java home of its own whose release file says 17.0.8; its java runs this machine's.
     Path home = Files.createDirectories(dist.resolve("old-java/bin")).getParent();
