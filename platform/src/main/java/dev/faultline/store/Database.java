@@ -87,11 +87,18 @@ public final class Database {
    * Anything else (no schema yet, an older or newer one, a failed migration) goes through Flyway.
    */
   private static boolean current(DataSource dataSource) {
-    try (Connection connection = dataSource.getConnection();
-         Statement statement = connection.createStatement();
-         ResultSet last = statement.executeQuery("SELECT version, success FROM flyway_schema_history"
-             + " WHERE version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
-      return last.next() && SCHEMA_VERSION.equals(last.getString(1)) && last.getBoolean(2);
+    try (Connection connection = dataSource.getConnection()) {
+      // Asked first: a query on a missing table would put an error in PostgreSQL's own log at a first start.
+      try (ResultSet history = connection.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+        if (!history.next()) {
+          return false;
+        }
+      }
+      try (Statement statement = connection.createStatement();
+           ResultSet last = statement.executeQuery("SELECT version, success FROM flyway_schema_history"
+               + " WHERE version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
+        return last.next() && SCHEMA_VERSION.equals(last.getString(1)) && last.getBoolean(2);
+      }
     } catch (SQLException e) {
       return false;
     }
