@@ -159,7 +159,8 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
   /** The top-level members of a JSON body that the log reads; empty when it was not JSON. */
   private JsonObject jsonFacts() {
     if (facts == null) {
-      facts = knownSent ? known.members() : streamingJson != null ? streamingJson.facts()
+      // A copy of the known ones: every hit of the entry shares them, and a provider plugin reads this one.
+      facts = knownSent ? known.members().copy() : streamingJson != null ? streamingJson.facts()
           : AnswerFacts.of(jsonBody).members();
     }
     return facts;
