@@ -16,14 +16,12 @@ import java.util.Set;
  *
  * @param events a stream's server-sent events in order, {@code null} for a whole body
  * @param createdAt epoch milliseconds
- * @param facts what a hit's log entry reads of a whole body (its model and usage), read once here
- *              rather than at every hit; null for a stream or a body past {@value #FACTS_LIMIT} bytes
+ * @param facts what a hit's log entry reads of a whole body (its model and usage), read at the first
+ *              hit rather than at every one; null for a stream or a body past
+ *              {@value AnswerFacts#WHOLE_BYTES} bytes
  */
 record CacheEntry(String key, String proxyId, String tenant, String digest, String model, String path, int status,
                   Headers headers, Buffer body, List<Event> events, long createdAt, AnswerFacts facts) {
-
-  /** Largest whole body whose facts are read at once (on the event loop that makes the entry). */
-  static final int FACTS_LIMIT = 64 * 1024;
 
   /**
    * The response headers a replay repeats. Others are per call (date, request id, rate-limit
@@ -36,7 +34,7 @@ record CacheEntry(String key, String proxyId, String tenant, String digest, Stri
   CacheEntry(String key, String proxyId, String tenant, String digest, String model, String path, int status,
              Headers headers, Buffer body, List<Event> events, long createdAt) {
     this(key, proxyId, tenant, digest, model, path, status, headers, body, events, createdAt,
-        events == null && body.length() <= FACTS_LIMIT ? AnswerFacts.of(body) : null);
+        events == null && body.length() <= AnswerFacts.WHOLE_BYTES ? AnswerFacts.of(body) : null);
   }
 
   /**

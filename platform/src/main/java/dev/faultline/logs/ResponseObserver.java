@@ -24,11 +24,6 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
 
   /** Streamed text is handed to the tokenizer in pieces of this many chars. */
   private static final int SEGMENT_CHARS = 16_384;
-  /**
-   * A JSON body up to this size is kept and parsed once at its end (cheap); a larger one (a batch
-   * of embeddings) goes through a streaming parser instead, which holds only what it reads.
-   */
-  private static final int JSON_BUFFER_LIMIT = 64 * 1024;
   /** Provider keys as error messages quote them: a prefix such as sk- and a long run of key characters or stars. */
   private static final java.util.regex.Pattern KEY_LIKE =
       java.util.regex.Pattern.compile("\\b(sk|rk|pk|flt)[-_][A-Za-z0-9_*\\-]{6,}");
@@ -104,7 +99,7 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
   private void json(Buffer chunk) {
     if (streamingJson != null) {
       streamingJson.feed(chunk);
-    } else if (json && jsonBody.length() + chunk.length() <= JSON_BUFFER_LIMIT) {
+    } else if (json && jsonBody.length() + chunk.length() <= AnswerFacts.WHOLE_BYTES) {
       jsonBody.appendBuffer(chunk);
     } else if (json) {
       streamingJson = new JsonFacts();
