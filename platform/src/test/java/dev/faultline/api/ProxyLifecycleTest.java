@@ -95,6 +95,23 @@ class ProxyLifecycleTest {
   }
 
   @Test
+  void aPortAProxyLeftIsTheNextOneHandedOut() {
+    int first = autoPort("first");
+    int second = autoPort("second");
+    String third = create(new JsonObject().put("name", "third").put("provider", "mock")).getString("id");
+    assertTrue(first < second, first + " then " + second);
+
+    String secondId = idOf("second");
+    assertEquals(204, admin("DELETE", "/api/proxies/" + secondId, null).statusCode());
+    assertEquals(second, autoPort("after-delete"), "the deleted proxy's port is handed out again");
+
+    expect(admin("PATCH", "/api/proxies/" + idOf("first"), new JsonObject().put("port", FaultlineHarness.freePort())), 200);
+    assertEquals(first, autoPort("after-move"), "the port a proxy moved away from is handed out again");
+    assertEquals(200, chat(first).statusCode());
+    assertEquals(200, admin("GET", "/api/proxies/" + third, null).statusCode());
+  }
+
+  @Test
   void portInUseByAnotherProgramIsRefusedAndNothingIsStored() throws IOException {
     try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       HttpResponse<Buffer> refused = admin("POST", "/api/proxies", new JsonObject().put("name", "clash")
@@ -278,6 +295,16 @@ class ProxyLifecycleTest {
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertEquals(field, error.getString("field"), error.encode());
     assertTrue(error.getString("message").contains(field), error.encode());
+  }
+
+  /** Creates a running mock proxy without a port; the port it was given. */
+  private int autoPort(String name) {
+    return create(new JsonObject().put("name", name).put("provider", "mock")).getInteger("port");
+  }
+
+  private String idOf(String name) {
+    return admin("GET", "/api/proxies", null).bodyAsJsonArray().stream().map(JsonObject.class::cast)
+        .filter(proxy -> name.equals(proxy.getString("name"))).findFirst().orElseThrow().getString("id");
   }
 
   private JsonObject create(JsonObject proxy) {

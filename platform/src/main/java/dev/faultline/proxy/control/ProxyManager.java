@@ -127,6 +127,7 @@ public final class ProxyManager {
    */
   public Future<Void> reload(String id) {
     return serialized(() -> store.find(id).compose(found -> {
+      ports.forgetUsed();
       ProxyDefinition live = deployments.current(id);
       if (found.isEmpty()) {
         deployments.forget(id);
@@ -218,6 +219,11 @@ public final class ProxyManager {
           .compose(v -> deployments.transition(current, next))
           .compose(v -> store.update(next)
               .recover(e -> deployments.transition(next, current).transform(x -> Future.failedFuture(e))))
+          .onSuccess(v -> {
+            if (next.port() != current.port()) {
+              ports.freed(current.port());
+            }
+          })
           .onSuccess(v -> announce(id))
           .map(v -> view(next));
     }));
@@ -234,6 +240,7 @@ public final class ProxyManager {
   public Future<Void> delete(String id) {
     return serialized(() -> find(id).compose(proxy -> deployments.transition(proxy, null)
         .compose(v -> store.delete(id))
+        .onSuccess(v -> ports.freed(proxy.port()))
         .onSuccess(v -> deployments.forget(id))
         .onSuccess(v -> announce(id))
         .mapEmpty()));
