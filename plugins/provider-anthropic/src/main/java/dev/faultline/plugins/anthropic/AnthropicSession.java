@@ -37,7 +37,13 @@ final class AnthropicSession implements ProviderSession {
   /** Anthropic's own headers a translated request keeps when an OpenAI caller sets them. */
   private static final String[] ANTHROPIC_HEADERS = {"anthropic-version", "anthropic-beta"};
 
-  private final HttpClient client;
+  private final Vertx vertx;
+  /**
+   * Made at the first request: a proxy nobody calls holds no connection pool and no cleaner timer
+   * (with a thousand proxies, two sessions each, most are idle at any time).
+   */
+  private HttpClient client;
+  private boolean closed;
   private final Upstream upstream;
   private final AnthropicOptions options;
   private final UpstreamGuard guard;
@@ -46,17 +52,28 @@ final class AnthropicSession implements ProviderSession {
     this.upstream = upstream;
     this.options = options;
     this.guard = guard;
-    this.client = vertx.createHttpClient(
-        new HttpClientOptions()
-            .setSsl(upstream.ssl())
-            .setKeepAlive(true)
-            .setTcpNoDelay(true)
-            .setDecompressionSupported(false)
-            .setConnectTimeout(options.connectTimeoutMs()),
-        // The pool's cleaner closes connections idle past their keep-alive; checking every 10 s
-        // instead of every second: two clients a proxy, each checking every second, woke an idle
-        // Faultline with 1,000 proxies 2,000 times a second.
-        new PoolOptions().setHttp1MaxSize(options.maxConnections()).setCleanerPeriod(CLEANER_PERIOD_MS));
+    this.vertx = vertx;
+  }
+
+  private HttpClient client() {
+    if (closed) {
+      // A request that was still resolving its upstream when the proxy stopped: no new client.
+      throw new IllegalStateException("the session to " + upstream.host() + " is closed: its proxy stopped");
+    }
+    if (client == null) {
+      client = vertx.createHttpClient(
+          new HttpClientOptions()
+              .setSsl(upstream.ssl())
+              .setKeepAlive(true)
+              .setTcpNoDelay(true)
+              .setDecompressionSupported(false)
+              .setConnectTimeout(options.connectTimeoutMs()),
+          // The pool's cleaner closes connections idle past their keep-alive; checking every 10 s
+          // instead of every second: two clients a proxy, each checking every second, woke an idle
+          // Faultline with 1,000 proxies 2,000 times a second.
+          new PoolOptions().setHttp1MaxSize(options.maxConnections()).setCleanerPeriod(CLEANER_PERIOD_MS));
+    }
+    return client;
   }
 
   /** Whether {@code request} is one this session translates rather than relays. */
@@ -166,7 +183,7 @@ final class AnthropicSession implements ProviderSession {
 
   private Future<HttpClientResponse> send(RequestOptions requestOptions, Buffer body, Future<Void> abandoned) {
     return guard.resolve(upstream.host(), upstream.port())
-        .compose(server -> client.request(requestOptions.setServer(server)))
+        .compose(server -> client().request(requestOptions.setServer(server)))
         .compose(upstreamRequest -> {
           // An answer nobody will read (the caller left, the proxy timed out) is not generated on.
           abandoned.onComplete(v -> upstreamRequest.reset());
@@ -184,6 +201,7 @@ final class AnthropicSession implements ProviderSession {
   @Override
   public Future<Void> close() {
     // Requests still in flight (a long stream, say) finish before the connections close.
-    return client.shutdown(30, TimeUnit.SECONDS);
+    closed = true;
+    return client == null ? Future.succeededFuture() : client.shutdown(30, TimeUnit.SECONDS);
   }
 }

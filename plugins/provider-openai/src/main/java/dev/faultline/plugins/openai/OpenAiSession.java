@@ -27,7 +27,13 @@ final class OpenAiSession implements ProviderSession {
 
   private static final int CLEANER_PERIOD_MS = 10_000;
 
-  private final HttpClient client;
+  private final Vertx vertx;
+  /**
+   * Made at the first request: a proxy nobody calls holds no connection pool and no cleaner timer
+   * (with a thousand proxies, two sessions each, most are idle at any time).
+   */
+  private HttpClient client;
+  private boolean closed;
   private final Upstream upstream;
   private final OpenAiOptions options;
   private final UpstreamGuard guard;
@@ -36,17 +42,28 @@ final class OpenAiSession implements ProviderSession {
     this.upstream = upstream;
     this.options = options;
     this.guard = guard;
-    this.client = vertx.createHttpClient(
-        new HttpClientOptions()
-            .setSsl(upstream.ssl())
-            .setKeepAlive(true)
-            .setTcpNoDelay(true)
-            .setDecompressionSupported(false)
-            .setConnectTimeout(options.connectTimeoutMs()),
-        // The pool's cleaner closes connections idle past their keep-alive; checking every 10 s
-        // instead of every second: two clients a proxy, each checking every second, woke an idle
-        // Faultline with 1,000 proxies 2,000 times a second.
-        new PoolOptions().setHttp1MaxSize(options.maxConnections()).setCleanerPeriod(CLEANER_PERIOD_MS));
+    this.vertx = vertx;
+  }
+
+  private HttpClient client() {
+    if (closed) {
+      // A request that was still resolving its upstream when the proxy stopped: no new client.
+      throw new IllegalStateException("the session to " + upstream.host() + " is closed: its proxy stopped");
+    }
+    if (client == null) {
+      client = vertx.createHttpClient(
+          new HttpClientOptions()
+              .setSsl(upstream.ssl())
+              .setKeepAlive(true)
+              .setTcpNoDelay(true)
+              .setDecompressionSupported(false)
+              .setConnectTimeout(options.connectTimeoutMs()),
+          // The pool's cleaner closes connections idle past their keep-alive; checking every 10 s
+          // instead of every second: two clients a proxy, each checking every second, woke an idle
+          // Faultline with 1,000 proxies 2,000 times a second.
+          new PoolOptions().setHttp1MaxSize(options.maxConnections()).setCleanerPeriod(CLEANER_PERIOD_MS));
+    }
+    return client;
   }
 
   @Override
@@ -71,7 +88,7 @@ final class OpenAiSession implements ProviderSession {
       }
     });
     return guard.resolve(upstream.host(), upstream.port())
-        .compose(server -> client.request(requestOptions.setServer(server)))
+        .compose(server -> client().request(requestOptions.setServer(server)))
         .compose(upstreamRequest -> {
           // An answer nobody will read (the caller left, the proxy timed out) is not generated on.
           abandoned.onComplete(v -> upstreamRequest.reset());
@@ -89,6 +106,7 @@ final class OpenAiSession implements ProviderSession {
   @Override
   public Future<Void> close() {
     // Requests still in flight (a long stream, say) finish before the connections close.
-    return client.shutdown(30, TimeUnit.SECONDS);
+    closed = true;
+    return client == null ? Future.succeededFuture() : client.shutdown(30, TimeUnit.SECONDS);
   }
 }
