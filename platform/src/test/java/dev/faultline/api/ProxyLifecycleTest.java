@@ -112,6 +112,18 @@ class ProxyLifecycleTest {
   }
 
   @Test
+  void aPortAStoppedProxyWasMovedOntoIsSkipped() {
+    int first = autoPort("first");
+    // Moved onto the next port rather than created there, and not listening: only the store knows.
+    String parked = create(new JsonObject().put("name", "parked").put("provider", "mock")
+        .put("port", FaultlineHarness.freePort()).put("status", "stopped")).getString("id");
+    expect(admin("PATCH", "/api/proxies/" + parked, new JsonObject().put("port", first + 1)), 200);
+    int next = autoPort("next");
+    assertTrue(next > first + 1, "the stopped proxy's port " + (first + 1) + " was handed out again: " + next);
+    assertEquals(200, chat(next).statusCode());
+  }
+
+  @Test
   void portInUseByAnotherProgramIsRefusedAndNothingIsStored() throws IOException {
     try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       HttpResponse<Buffer> refused = admin("POST", "/api/proxies", new JsonObject().put("name", "clash")

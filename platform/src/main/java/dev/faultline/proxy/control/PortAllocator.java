@@ -31,19 +31,41 @@ final class PortAllocator {
   }
 
   /**
+   * The port a new proxy most likely gets: the lowest of the range that no proxy had at the last
+   * look. Checked in the same lookup as the new proxy's name, so most creations need no search.
+   */
+  int candidate() {
+    return lowestUnused;
+  }
+
+  /**
+   * Places {@code proxy}: on {@code candidate} when the store just found no proxy on it, otherwise
+   * on the lowest port from there that no proxy has.
+   *
    * @param firstFree the lowest port from the given one on that no proxy has (from the store: one
    *                  row, however many proxies there are)
    * @param claim     binds the placed proxy (a running one is started on it); a port conflict moves
    *                  on to the next port, any other failure ends the search
    */
-  Future<ProxyDefinition> place(ProxyDefinition proxy, Function<Integer, Future<Integer>> firstFree,
+  Future<ProxyDefinition> place(ProxyDefinition proxy, int candidate, boolean candidateFree,
+                                Function<Integer, Future<Integer>> firstFree,
                                 Function<ProxyDefinition, Future<Void>> claim) {
-    return firstFree.apply(lowestUnused).compose(port -> {
+    if (candidateFree) {
+      return tryPort(candidate, proxy, firstFree, claim);
+    }
+    return firstFree.apply(candidate).compose(port -> {
       if (port != null) {
         lowestUnused = port;
       }
       return tryPort(port, proxy, firstFree, claim);
     });
+  }
+
+  /** A new proxy was stored on {@code port}: when it was the candidate, the next one is the port after. */
+  void taken(int port) {
+    if (port == lowestUnused) {
+      lowestUnused = port + 1;
+    }
   }
 
   /** A proxy left {@code port} (deleted, or moved): it is the first one handed out again. */

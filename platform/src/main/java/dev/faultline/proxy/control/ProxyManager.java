@@ -196,12 +196,16 @@ public final class ProxyManager {
   public Future<JsonObject> create(JsonObject body, String owner) {
     return serialized(() -> {
       ProxyDefinition proxy = input.create(body, owner);
+      boolean portless = proxy.port() == 0;
+      int candidate = portless ? ports.candidate() : proxy.port();
       return checkUpstream(body, proxy)
-          .compose(v -> checkAgainstOthers(proxy))
-          .compose(v -> proxy.port() == 0 ? ports.place(proxy, store::firstFreePort, this::claim)
+          .compose(v -> checkAgainstOthers(proxy, candidate))
+          .compose(candidateFree -> portless
+              ? ports.place(proxy, candidate, candidateFree, store::firstFreePort, this::claim)
               : deployments.transition(null, proxy).map(proxy))
           .compose(created -> store.insert(created)
               .recover(e -> deployments.transition(created, null).transform(v -> Future.failedFuture(e)))
+              .onSuccess(v -> ports.taken(created.port()))
               .onSuccess(v -> announce(created.id()))
               .map(v -> view(created)));
     });
@@ -215,7 +219,7 @@ public final class ProxyManager {
       }
       ProxyDefinition next = changed;
       return checkUpstream(patch, next)
-          .compose(v -> checkAgainstOthers(next))
+          .compose(v -> checkAgainstOthers(next, next.port()))
           .compose(v -> deployments.transition(current, next))
           .compose(v -> store.update(next)
               .recover(e -> deployments.transition(next, current).transform(x -> Future.failedFuture(e))))
@@ -334,9 +338,11 @@ public final class ProxyManager {
 
   /**
    * Refuses a provider nobody loaded, options its description rules out, a name or port another
-   * proxy has, or the admin port.
+   * proxy has, or the admin port. A proxy without a port is looked up with the port it would most
+   * likely get, {@code candidate}: the answer is whether that one is still free (one trip to the
+   * store finds both).
    */
-  private Future<Void> checkAgainstOthers(ProxyDefinition proxy) {
+  private Future<Boolean> checkAgainstOthers(ProxyDefinition proxy, int candidate) {
     if (plugins.provider(proxy.provider()).isEmpty()) {
       return Future.failedFuture(ProxyException.invalid("provider", "unknown provider " + Echo.quote(proxy.provider())
           + "; loaded providers: " + String.join(", ", plugins.providerIds()) + " (see GET /api/plugins)"));
@@ -350,16 +356,20 @@ public final class ProxyManager {
       return Future.failedFuture(ProxyException.conflict("port", proxy.port() + " is the admin API's port"));
     }
     // Only the rows that clash: reading every proxy here made creating the n-th proxy cost n.
-    return store.claimsOn(proxy.id(), proxy.name(), proxy.port()).map(claims -> {
+    return store.claimsOn(proxy.id(), proxy.name(), candidate).map(claims -> {
+      boolean candidateFree = true;
       for (ProxyStore.Claim other : claims) {
         if (other.name().equals(proxy.name())) {
           throw ProxyException.conflict("name", "a proxy named '" + proxy.name() + "' already exists (" + other.id() + ")");
         }
-        if (other.port() == proxy.port()) {
-          throw ProxyException.conflict("port", proxy.port() + " is already used by proxy '" + other.name() + "'");
+        if (other.port() == candidate) {
+          if (proxy.port() != 0) {
+            throw ProxyException.conflict("port", proxy.port() + " is already used by proxy '" + other.name() + "'");
+          }
+          candidateFree = false;
         }
       }
-      return null;
+      return candidateFree;
     });
   }
 
