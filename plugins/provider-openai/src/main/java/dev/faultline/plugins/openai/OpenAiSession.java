@@ -4,15 +4,13 @@ import dev.faultline.plugin.api.Headers;
 import dev.faultline.plugin.api.ProviderResponse;
 import dev.faultline.plugin.api.ProviderSession;
 import dev.faultline.plugin.api.ProxyRequest;
+import dev.faultline.plugin.api.UpstreamClient;
 import dev.faultline.plugin.api.UpstreamGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.TimeUnit;
 
@@ -25,45 +23,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class OpenAiSession implements ProviderSession {
 
-  private static final int CLEANER_PERIOD_MS = 10_000;
-
-  private final Vertx vertx;
-  /**
-   * Made at the first request: a proxy nobody calls holds no connection pool and no cleaner timer
-   * (with a thousand proxies, two sessions each, most are idle at any time).
-   */
-  private HttpClient client;
-  private boolean closed;
+  private final UpstreamClient client;
   private final Upstream upstream;
   private final OpenAiOptions options;
-  private final UpstreamGuard guard;
 
   OpenAiSession(Vertx vertx, Upstream upstream, OpenAiOptions options, UpstreamGuard guard) {
     this.upstream = upstream;
     this.options = options;
-    this.guard = guard;
-    this.vertx = vertx;
-  }
-
-  private HttpClient client() {
-    if (closed) {
-      // A request that was still resolving its upstream when the proxy stopped: no new client.
-      throw new IllegalStateException("the session to " + upstream.host() + " is closed: its proxy stopped");
-    }
-    if (client == null) {
-      client = vertx.createHttpClient(
-          new HttpClientOptions()
-              .setSsl(upstream.ssl())
-              .setKeepAlive(true)
-              .setTcpNoDelay(true)
-              .setDecompressionSupported(false)
-              .setConnectTimeout(options.connectTimeoutMs()),
-          // The pool's cleaner closes connections idle past their keep-alive; checking every 10 s
-          // instead of every second: two clients a proxy, each checking every second, woke an idle
-          // Faultline with 1,000 proxies 2,000 times a second.
-          new PoolOptions().setHttp1MaxSize(options.maxConnections()).setCleanerPeriod(CLEANER_PERIOD_MS));
-    }
-    return client;
+    this.client = new UpstreamClient(vertx, guard, upstream.ssl(), options.connectTimeoutMs(),
+        options.maxConnections());
   }
 
   @Override
@@ -87,8 +55,7 @@ final class OpenAiSession implements ProviderSession {
         requestOptions.addHeader(name, value);
       }
     });
-    return guard.resolve(upstream.host(), upstream.port())
-        .compose(server -> client().request(requestOptions.setServer(server)))
+    return client.request(requestOptions)
         .compose(upstreamRequest -> {
           // An answer nobody will read (the caller left, the proxy timed out) is not generated on.
           abandoned.onComplete(v -> upstreamRequest.reset());
@@ -106,7 +73,6 @@ final class OpenAiSession implements ProviderSession {
   @Override
   public Future<Void> close() {
     // Requests still in flight (a long stream, say) finish before the connections close.
-    closed = true;
-    return client == null ? Future.succeededFuture() : client.shutdown(30, TimeUnit.SECONDS);
+    return client.close();
   }
 }
