@@ -28,6 +28,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -105,7 +109,8 @@ class ProxyLifecycleTest {
     assertEquals(204, admin("DELETE", "/api/proxies/" + secondId, null).statusCode());
     assertEquals(second, autoPort("after-delete"), "the deleted proxy's port is handed out again");
 
-    expect(admin("PATCH", "/api/proxies/" + idOf("first"), new JsonObject().put("port", FaultlineHarness.freePort())), 200);
+    JsonObject move = new JsonObject().put("port", FaultlineHarness.freePort());
+    expect(admin("PATCH", "/api/proxies/" + idOf("first"), move), 200);
     assertEquals(first, autoPort("after-move"), "the port a proxy moved away from is handed out again");
     assertEquals(200, chat(first).statusCode());
     assertEquals(200, admin("GET", "/api/proxies/" + third, null).statusCode());
@@ -121,6 +126,31 @@ class ProxyLifecycleTest {
     int next = autoPort("next");
     assertTrue(next > first + 1, "the stopped proxy's port " + (first + 1) + " was handed out again: " + next);
     assertEquals(200, chat(next).statusCode());
+  }
+
+  @Test
+  void aPortAnotherNodeFreedInAFullRangeIsFound() throws Exception {
+    FaultlineConfig config = faultline.config();
+    int ports = config.portRangeTo() - config.portRangeFrom() + 1;
+    for (int i = 0; i < ports; i++) {
+      // Stopped: nothing of theirs listens here, as for proxies another node runs.
+      create(new JsonObject().put("name", "filler-" + i).put("provider", "mock").put("status", "stopped"));
+    }
+    JsonObject full = expect(admin("POST", "/api/proxies", new JsonObject().put("name", "one-too-many")
+        .put("provider", "mock")), 409).bodyAsJsonObject();
+    assertTrue(full.getJsonObject("error").getString("message").contains("no free port left"), full.encode());
+
+    // What a cluster node does that this one has not heard of yet: a proxy gone from the shared store.
+    int freed;
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("faultline.db"));
+         Statement statement = db.createStatement();
+         ResultSet row = statement.executeQuery("SELECT port FROM proxies WHERE name = 'filler-3'")) {
+      assertTrue(row.next(), "filler-3 is stored");
+      freed = row.getInt(1);
+      statement.executeUpdate("DELETE FROM proxies WHERE name = 'filler-3'");
+    }
+    assertEquals(freed, autoPort("late"), "the freed port is found though this node thought the range full");
+    assertEquals(200, chat(freed).statusCode());
   }
 
   @Test

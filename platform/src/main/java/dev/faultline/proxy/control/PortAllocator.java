@@ -17,9 +17,10 @@ final class PortAllocator {
   private final ProxyManager.Settings settings;
   private final IntSupplier adminPort;
   /**
-   * Where a search starts: every port of the range below it belongs to a proxy. From the range's
-   * start, the store's lookup walked every proxy above it, so each new proxy cost more than the
-   * one before (about 0.2 ms more a lookup at a thousand); from here it finds the gap at once.
+   * Where a search starts: every port of the range below it belongs to a proxy (or is the admin
+   * API's). From the range's start, the store's lookup walked every proxy above it, so each new
+   * proxy cost more than the one before (about 0.2 ms more a lookup at a thousand); from here it
+   * finds the gap at once.
    */
   private volatile int lowestUnused;
 
@@ -50,6 +51,10 @@ final class PortAllocator {
   Future<ProxyDefinition> place(ProxyDefinition proxy, int candidate, boolean candidateFree,
                                 Function<Integer, Future<Integer>> firstFree,
                                 Function<ProxyDefinition, Future<Void>> claim) {
+    if (candidate > settings.portRangeTo()) {
+      // Full as far as this node knows; another node may have freed a port it has not heard of yet.
+      return tryFrom(settings.portRangeFrom(), proxy, firstFree, claim);
+    }
     if (candidateFree) {
       return tryPort(candidate, proxy, firstFree, claim);
     }
@@ -68,9 +73,11 @@ final class PortAllocator {
     }
   }
 
-  /** A proxy left {@code port} (deleted, or moved): it is the first one handed out again. */
+  /** A proxy left {@code port} (deleted, or moved): one of the range is the first one handed out again. */
   void freed(int port) {
-    lowestUnused = Math.max(settings.portRangeFrom(), Math.min(lowestUnused, port));
+    if (port >= settings.portRangeFrom() && port <= settings.portRangeTo()) {
+      lowestUnused = Math.min(lowestUnused, port);
+    }
   }
 
   /** Another node changed the proxies: any port of the range may have been freed. */
@@ -105,6 +112,9 @@ final class PortAllocator {
       return noneLeft();
     }
     if (port == adminPort.getAsInt()) {
+      if (port == lowestUnused) {
+        lowestUnused = port + 1;
+      }
       return tryFrom(port + 1, proxy, firstFree, claim);
     }
     ProxyDefinition placed = proxy.withPort(port);

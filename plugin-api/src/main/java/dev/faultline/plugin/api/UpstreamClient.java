@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamClient {
 
   /**
-   * How often the pool looks for connections idle past their keep-alive: every second (Vert.x's
-   * default), two clients a proxy woke an idle Faultline with 1,000 proxies 2,000 times a second.
+   * How often the pool looks for connections idle past their keep-alive: at Vert.x's default of
+   * every second, two clients a proxy woke an idle Faultline with 1,000 proxies 2,000 times a second.
    */
   private static final int CLEANER_PERIOD_MS = 10_000;
   /** How long a close lets requests in flight (a long stream, say) finish. */
@@ -50,10 +50,19 @@ public final class UpstreamClient {
   }
 
   /**
-   * A request to {@code options}' host and port, connected to the address the guard gives for them
-   * (the name still goes in {@code Host} and in TLS); fails as the guard refuses, or once closed.
+   * A request to {@code options}' host and port (both required), connected to the address the
+   * guard gives for them (the name still goes in {@code Host} and in TLS); fails as the guard
+   * refuses, or once closed.
    */
   public Future<HttpClientRequest> request(RequestOptions options) {
+    if (options.getHost() == null || options.getPort() == null) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "an upstream request needs its host and port (RequestOptions.setHost, setPort), got host "
+              + options.getHost() + " and port " + options.getPort()));
+    }
+    if (closed) {
+      return Future.failedFuture(closedFailure());
+    }
     return guard.resolve(options.getHost(), options.getPort())
         .compose(server -> client().request(options.setServer(server)));
   }
@@ -66,8 +75,8 @@ public final class UpstreamClient {
 
   private HttpClient client() {
     if (closed) {
-      // A request that was still resolving its upstream when the proxy stopped: no new pool.
-      throw new IllegalStateException("the client to this proxy's upstream is closed: the proxy stopped");
+      // A request that was still resolving its upstream when the session closed: no new pool.
+      throw closedFailure();
     }
     if (client == null) {
       client = vertx.createHttpClient(
@@ -80,5 +89,9 @@ public final class UpstreamClient {
           new PoolOptions().setHttp1MaxSize(maxConnections).setCleanerPeriod(CLEANER_PERIOD_MS));
     }
     return client;
+  }
+
+  private static IllegalStateException closedFailure() {
+    return new IllegalStateException("this upstream client is closed (its proxy stopped or was reconfigured)");
   }
 }

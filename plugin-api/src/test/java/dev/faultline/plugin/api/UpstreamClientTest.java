@@ -72,6 +72,7 @@ class UpstreamClientTest {
     assertEquals(0, pools.get(), "no pool before the first request");
 
     assertEquals("{\"ok\":true}", get(client).await(10, TimeUnit.SECONDS));
+    assertEquals(1, connections.get(), "one connection for the first request");
     assertEquals("{\"ok\":true}", get(client).await(10, TimeUnit.SECONDS));
     assertEquals(1, pools.get(), "one pool, made by the first request, for both");
     assertEquals(NAME + ":" + upstream.actualPort(), host.get(), "the name still goes in Host");
@@ -96,6 +97,15 @@ class UpstreamClientTest {
     Exception refused = assertThrows(Exception.class, () -> get(client).await(10, TimeUnit.SECONDS));
     assertTrue(refused instanceof UpstreamRefusedException, refused.toString());
     assertEquals(0, connections.get(), "nothing connected to the upstream");
+    assertEquals(0, pools.get(), "no pool for a refused address");
+  }
+
+  @Test
+  void aRequestWithoutAPortFailsSayingSo() {
+    UpstreamClient client = new UpstreamClient(vertx, toLoopback(), false, 5_000, 4);
+    Future<?> request = client.request(new RequestOptions().setHost(NAME).setURI("/v1/models"));
+    Exception failed = assertThrows(Exception.class, () -> request.await(10, TimeUnit.SECONDS));
+    assertTrue(failed.getMessage().contains("host and port"), failed.getMessage());
   }
 
   /** A guard that allows {@link #NAME} and gives the upstream's loopback address for it. */
