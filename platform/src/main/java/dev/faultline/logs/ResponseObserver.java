@@ -44,7 +44,7 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
   private final AnswerFacts known;
   /** Whether the body went out as the very buffer {@link #known} was read from, and only it. */
   private boolean knownSent;
-  private long chunks;
+  private boolean sawChunk;
   private Buffer jsonBody;
   private JsonFacts streamingJson;
   private JsonObject facts;
@@ -80,7 +80,9 @@ final class ResponseObserver implements ExchangeListener.BodyObserver {
     if (captured != null && captured.length() < captureLimit + 4) {
       captured.appendBuffer(chunk, 0, Math.min(chunk.length(), captureLimit + 4 - captured.length()));
     }
-    if (chunks++ == 0 && known != null && chunk == known.body()) {
+    boolean first = !sawChunk;
+    sawChunk = true;
+    if (first && known != null && chunk == known.body()) {
       knownSent = true;
       return;
     }

@@ -16,6 +16,13 @@ final class PortAllocator {
   private final Vertx vertx;
   private final ProxyManager.Settings settings;
   private final IntSupplier adminPort;
+  /** The lowest port from the given one on that no proxy has (the store's one-row lookup). */
+  private final Function<Integer, Future<Integer>> firstFree;
+  /**
+   * Binds a placed proxy (a running one is started on it); a port conflict moves the search on to
+   * the next port, any other failure ends it.
+   */
+  private final Function<ProxyDefinition, Future<Void>> claim;
   /**
    * Where a search starts: every port of the range below it belongs to a proxy (or is the admin
    * API's). From the range's start, the store's lookup walked every proxy above it, so each new
@@ -24,10 +31,13 @@ final class PortAllocator {
    */
   private volatile int lowestUnused;
 
-  PortAllocator(Vertx vertx, ProxyManager.Settings settings, IntSupplier adminPort) {
+  PortAllocator(Vertx vertx, ProxyManager.Settings settings, IntSupplier adminPort,
+                Function<Integer, Future<Integer>> firstFree, Function<ProxyDefinition, Future<Void>> claim) {
     this.vertx = vertx;
     this.settings = settings;
     this.adminPort = adminPort;
+    this.firstFree = firstFree;
+    this.claim = claim;
     this.lowestUnused = settings.portRangeFrom();
   }
 
@@ -42,27 +52,20 @@ final class PortAllocator {
   /**
    * Places {@code proxy}: on {@code candidate} when the store just found no proxy on it, otherwise
    * on the lowest port from there that no proxy has.
-   *
-   * @param firstFree the lowest port from the given one on that no proxy has (from the store: one
-   *                  row, however many proxies there are)
-   * @param claim     binds the placed proxy (a running one is started on it); a port conflict moves
-   *                  on to the next port, any other failure ends the search
    */
-  Future<ProxyDefinition> place(ProxyDefinition proxy, int candidate, boolean candidateFree,
-                                Function<Integer, Future<Integer>> firstFree,
-                                Function<ProxyDefinition, Future<Void>> claim) {
+  Future<ProxyDefinition> place(ProxyDefinition proxy, int candidate, boolean candidateFree) {
     if (candidate > settings.portRangeTo()) {
       // Full as far as this node knows; another node may have freed a port it has not heard of yet.
-      return tryFrom(settings.portRangeFrom(), proxy, firstFree, claim);
+      return tryFrom(settings.portRangeFrom(), proxy);
     }
     if (candidateFree) {
-      return tryPort(candidate, proxy, firstFree, claim);
+      return tryPort(candidate, proxy);
     }
     return firstFree.apply(candidate).compose(port -> {
       if (port != null) {
         lowestUnused = port;
       }
-      return tryPort(port, proxy, firstFree, claim);
+      return tryPort(port, proxy);
     });
   }
 
@@ -96,18 +99,15 @@ final class PortAllocator {
     });
   }
 
-  private Future<ProxyDefinition> tryFrom(int from, ProxyDefinition proxy, Function<Integer, Future<Integer>> firstFree,
-                                          Function<ProxyDefinition, Future<Void>> claim) {
+  private Future<ProxyDefinition> tryFrom(int from, ProxyDefinition proxy) {
     if (from > settings.portRangeTo()) {
       return noneLeft();
     }
-    return firstFree.apply(from).compose(port -> tryPort(port, proxy, firstFree, claim));
+    return firstFree.apply(from).compose(port -> tryPort(port, proxy));
   }
 
   /** Claims {@code port}, the first one from some port on that no proxy has ({@code null}: none). */
-  private Future<ProxyDefinition> tryPort(Integer port, ProxyDefinition proxy,
-                                          Function<Integer, Future<Integer>> firstFree,
-                                          Function<ProxyDefinition, Future<Void>> claim) {
+  private Future<ProxyDefinition> tryPort(Integer port, ProxyDefinition proxy) {
     if (port == null || port > settings.portRangeTo()) {
       return noneLeft();
     }
@@ -115,11 +115,11 @@ final class PortAllocator {
       if (port == lowestUnused) {
         lowestUnused = port + 1;
       }
-      return tryFrom(port + 1, proxy, firstFree, claim);
+      return tryFrom(port + 1, proxy);
     }
     ProxyDefinition placed = proxy.withPort(port);
     return claim.apply(placed).map(placed).recover(e -> StartFailures.isPortConflict(e)
-        ? tryFrom(port + 1, proxy, firstFree, claim) : Future.failedFuture(e));
+        ? tryFrom(port + 1, proxy) : Future.failedFuture(e));
   }
 
   private Future<ProxyDefinition> noneLeft() {

@@ -88,7 +88,7 @@ public final class ProxyManager {
     this.plugins = plugins;
     this.input = new ProxyInput(blocks);
     this.deployments = new ProxyDeployments(vertx, settings, plugins, runtime);
-    this.ports = new PortAllocator(vertx, settings, () -> adminPort);
+    this.ports = new PortAllocator(vertx, settings, () -> adminPort, store::firstFreePort, this::claim);
     this.view = new ProxyView(settings.host(), plugins);
     this.upstreams = runtime.upstreams();
     this.adminPort = settings.adminPort();
@@ -201,7 +201,7 @@ public final class ProxyManager {
       return checkUpstream(body, proxy)
           .compose(v -> checkAgainstOthers(proxy, candidate))
           .compose(candidateFree -> portless
-              ? ports.place(proxy, candidate, candidateFree, store::firstFreePort, this::claim)
+              ? ports.place(proxy, candidate, candidateFree)
               : deployments.transition(null, proxy).map(proxy))
           .compose(created -> store.insert(created)
               .recover(e -> deployments.transition(created, null).transform(v -> Future.failedFuture(e)))
