@@ -58,6 +58,9 @@ public final class Database {
       }
       DataSource dataSource = dataSource(location);
       int applied = migrate(dataSource, location.kind());
+      if (location.kind() == StoreKind.SQLITE) {
+        dataSource = new KeptStatements(dataSource);
+      }
       LOG.info("Database {} ready ({} migration(s) applied)", location, applied);
       // SQLite has one writer at a time; a few connections let reads proceed beside it (WAL).
       int size = location.kind() == StoreKind.SQLITE ? 4 : POSTGRESQL_POOL;
@@ -132,6 +135,8 @@ public final class Database {
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
     config.enforceForeignKeys(true);
+    // No store reads an insert's generated key; left on, the driver queried it after every insert.
+    config.setGetGeneratedKeys(false);
     return config;
   }
 
