@@ -23,13 +23,13 @@ final class FaultCounters {
 
   private final Vertx vertx;
   private final String proxyId;
-  private final String prefix;
+  private final String settings;
   private final Map<String, SharedCounter> counters = new ConcurrentHashMap<>();
 
   FaultCounters(Vertx vertx, String proxyId, String settings) {
     this.vertx = vertx;
     this.proxyId = proxyId;
-    this.prefix = "faultline.faults." + proxyId + "." + digest(settings) + ".";
+    this.settings = settings;
   }
 
   boolean clustered() {
@@ -62,7 +62,8 @@ final class FaultCounters {
   }
 
   SharedCounter counter(String name) {
-    return counters.computeIfAbsent(name, n -> clustered() ? new ClusterCounter(vertx, prefix + n)
+    return counters.computeIfAbsent(name, n -> clustered()
+        ? new ClusterCounter(vertx, "faultline.faults." + proxyId + "." + digest(settings) + "." + n)
         : SharedCounter.inMemory());
   }
 
