@@ -58,8 +58,8 @@ public final class AuthFeature implements Feature {
     this.vertx = vertx;
     this.settings = settings;
     this.dataDir = dataDir;
-    this.users = new Users(database);
     this.tokens = new ApiTokens(database);
+    this.users = new Users(database, tokens::forget);
     this.links = new OneTimeLinks(database);
     this.audit = new AuditTrail(database);
     this.sessions = new Sessions(vertx, database, settings.sessionSeconds());

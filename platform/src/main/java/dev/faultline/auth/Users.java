@@ -19,9 +19,12 @@ final class Users {
   private static final String COLUMNS = "id, email, role, email_verified, disabled, created_at";
 
   private final Pool pool;
+  /** Told of every change to a user, once it is stored (or failed): what was known of users is stale. */
+  private final Runnable changed;
 
-  Users(Database database) {
+  Users(Database database, Runnable changed) {
     this.pool = database.pool();
+    this.changed = changed;
   }
 
   static String normalize(String email) {
@@ -87,7 +90,7 @@ final class Users {
 
   private Future<Void> update(String assignment, Object value, String id) {
     return pool.preparedQuery("UPDATE users SET " + assignment + ", updated_at = ? WHERE id = ?")
-        .execute(Tuple.of(value, Instant.now().toString(), id)).mapEmpty();
+        .execute(Tuple.of(value, Instant.now().toString(), id)).onComplete(done -> changed.run()).mapEmpty();
   }
 
   private Future<Optional<User>> one(String sql, String param) {
