@@ -129,6 +129,16 @@ class ProxyLifecycleTest {
   }
 
   @Test
+  void aNameClashLeavesNothingListeningAndItsPortIsTheNextOneHandedOut() {
+    int first = autoPort("taken-name");
+    assertRefused(409, "name", new JsonObject().put("name", "taken-name").put("provider", "mock"));
+    assertFalse(listening(first + 1), "the refused proxy's port is still open");
+    assertEquals(first + 1, autoPort("after-the-clash"));
+    assertEquals(1, admin("GET", "/api/proxies", null).bodyAsJsonArray().stream()
+        .filter(p -> "taken-name".equals(((JsonObject) p).getString("name"))).count());
+  }
+
+  @Test
   void aPortAnotherNodeFreedInAFullRangeIsFound() throws Exception {
     FaultlineConfig config = faultline.config();
     int ports = config.portRangeTo() - config.portRangeFrom() + 1;
