@@ -83,13 +83,48 @@ final class KeptStatements implements DataSource {
       if (statement == null) {
         statement = connection.prepareStatement(sql);
       }
-      PreparedStatement target = statement;
       return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
-          new Class<?>[] {PreparedStatement.class}, (p, method, args) -> method.getName().equals("close")
-              ? giveBack(sql, target) : call(target, method, args));
+          new Class<?>[] {PreparedStatement.class}, new Handle(sql, statement));
     }
 
-    private Object giveBack(String sql, PreparedStatement statement) throws SQLException {
+    /**
+     * A statement as handed out: closing it gives it back, once; after that it answers nothing
+     * more, as a closed statement does (it may already serve someone else).
+     */
+    private final class Handle implements InvocationHandler {
+      private final String sql;
+      private final PreparedStatement statement;
+      private boolean closed;
+
+      Handle(String sql, PreparedStatement statement) {
+        this.sql = sql;
+        this.statement = statement;
+      }
+
+      @Override
+      public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        switch (method.getName()) {
+          case "close" -> {
+            if (!closed) {
+              closed = true;
+              giveBack(sql, statement);
+            }
+            return null;
+          }
+          case "isClosed" -> {
+            return closed;
+          }
+          default -> {
+            if (closed) {
+              throw new SQLException("statement is closed");
+            }
+            return call(statement, method, args);
+          }
+        }
+      }
+    }
+
+    private void giveBack(String sql, PreparedStatement statement) throws SQLException {
       synchronized (this) {
         if (!connection.isClosed() && !idle.containsKey(sql)) {
           statement.clearParameters();
@@ -100,7 +135,6 @@ final class KeptStatements implements DataSource {
       if (statement != null) {
         statement.close();
       }
-      return null;
     }
 
     /** The least recently used idle statement once more than {@link #KEPT} are idle, taken out; else null. */

@@ -3,6 +3,7 @@ package dev.faultline.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -64,6 +65,20 @@ class KeptStatementsTest {
       assertEquals(2, prepared.size());
       assertTrue(prepared.get(0).isClosed() ^ prepared.get(1).isClosed(), "not one of the two kept and the other closed");
     }
+  }
+
+  @Test
+  void aStatementClosedTwiceIsGivenBackOnceAndAnswersNothingMore() throws SQLException {
+    try (Connection connection = kept.getConnection()) {
+      PreparedStatement first = connection.prepareStatement("SELECT ?");
+      first.close();
+      first.close();
+      assertTrue(first.isClosed());
+      assertThrows(SQLException.class, () -> first.setString(1, "late"), "a closed statement still took a value");
+      assertEquals("again", select(connection, "again"));
+      assertFalse(prepared.get(0).isClosed(), "the second close closed the kept statement");
+    }
+    assertEquals(1, prepared.size());
   }
 
   @Test
