@@ -135,7 +135,8 @@ public final class Database {
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
     config.enforceForeignKeys(true);
-    // No store reads an insert's generated key; left on, the driver queried it after every insert.
+    // No store reads an insert's generated key (asked for one, the driver now answers none); left
+    // on, it queried the key after every insert.
     config.setGetGeneratedKeys(false);
     return config;
   }

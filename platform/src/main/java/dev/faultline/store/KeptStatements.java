@@ -8,6 +8,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
@@ -88,12 +89,14 @@ final class KeptStatements implements DataSource {
     }
 
     /**
-     * A statement as handed out: closing it gives it back, once; after that it answers nothing
-     * more, as a closed statement does (it may already serve someone else).
+     * A statement as handed out: closing it gives it back, once, unless a result set of its is
+     * still open (a closed statement closes its result set; a kept one would leave the read open).
+     * After that it answers nothing more, as a closed statement does: it may serve someone else.
      */
     private final class Handle implements InvocationHandler {
       private final String sql;
       private final PreparedStatement statement;
+      private final List<ResultSet> results = new ArrayList<>(1);
       private boolean closed;
 
       Handle(String sql, PreparedStatement statement) {
@@ -107,26 +110,48 @@ final class KeptStatements implements DataSource {
           case "close" -> {
             if (!closed) {
               closed = true;
-              giveBack(sql, statement);
+              giveBack(sql, statement, allClosed());
             }
             return null;
           }
           case "isClosed" -> {
             return closed;
           }
+          case "equals" -> {
+            return proxy == args[0];
+          }
+          case "hashCode" -> {
+            return System.identityHashCode(proxy);
+          }
+          case "toString" -> {
+            return "kept " + sql;
+          }
           default -> {
             if (closed) {
               throw new SQLException("statement is closed");
             }
-            return call(statement, method, args);
+            Object result = call(statement, method, args);
+            if (result instanceof ResultSet rows) {
+              results.add(rows);
+            }
+            return result;
           }
         }
       }
+
+      private boolean allClosed() throws SQLException {
+        for (ResultSet rows : results) {
+          if (!rows.isClosed()) {
+            return false;
+          }
+        }
+        return true;
+      }
     }
 
-    private void giveBack(String sql, PreparedStatement statement) throws SQLException {
+    private void giveBack(String sql, PreparedStatement statement, boolean reusable) throws SQLException {
       synchronized (this) {
-        if (!connection.isClosed() && !idle.containsKey(sql)) {
+        if (reusable && !connection.isClosed() && !idle.containsKey(sql)) {
           statement.clearParameters();
           idle.put(sql, statement);
           statement = evicted();

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +19,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +88,43 @@ class KeptStatementsTest {
   }
 
   @Test
+  void aStatementGivenBackWithItsRowsStillOpenIsClosedNotKept() throws SQLException {
+    try (Connection connection = kept.getConnection()) {
+      PreparedStatement statement = connection.prepareStatement("SELECT ?");
+      statement.setString(1, "left open");
+      ResultSet rows = statement.executeQuery();
+      assertTrue(rows.next());
+      statement.close();
+      assertTrue(prepared.get(0).isClosed(), "a statement with an open read was kept");
+      assertEquals("next", select(connection, "next"));
+    }
+    assertEquals(2, prepared.size());
+  }
+
+  @Test
+  void thePoolRunsTheSameStatementAgainAfterItFailed() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Database database = await(Database.open(vertx, dir.resolve("pooled.db")));
+      Pool pool = database.pool();
+      await(pool.query("CREATE TABLE names (name TEXT UNIQUE)").execute());
+      String insert = "INSERT INTO names (name) VALUES (?)";
+      await(pool.preparedQuery(insert).execute(Tuple.of("a")));
+      ExecutionException clash = assertThrows(ExecutionException.class,
+          () -> await(pool.preparedQuery(insert).execute(Tuple.of("a"))));
+      assertTrue(StoreKind.uniqueViolation(clash.getCause()), clash.toString());
+      for (String name : List.of("b", "c", "d", "e", "f")) {
+        await(pool.preparedQuery(insert).execute(Tuple.of(name)));
+      }
+      assertEquals(6L, await(pool.preparedQuery("SELECT count(*) AS n FROM names WHERE name <> ?").execute(Tuple.of("x")))
+          .iterator().next().getLong("n"));
+      await(database.close());
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
   void insertsWorkAgainAndAskForNoGeneratedKey() throws SQLException {
     try (Connection connection = kept.getConnection()) {
       assertFalse(connection.getMetaData().supportsGetGeneratedKeys());
@@ -110,6 +153,10 @@ class KeptStatementsTest {
     assertFalse(prepared.get(KeptStatements.KEPT).isClosed());
     connection.close();
     assertTrue(prepared.stream().allMatch(KeptStatementsTest::closed), "a kept statement outlived its connection");
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static String select(Connection connection, String value) throws SQLException {
