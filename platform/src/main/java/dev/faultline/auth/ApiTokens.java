@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.faultline.access.Caller;
 import dev.faultline.store.Database;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,10 +28,16 @@ final class ApiTokens {
   /**
    * How long a token checked against the database is taken on trust. A script calling the API in
    * a loop made a trip to the database with every call, a fifth of what creating a proxy took.
-   * Revoking a token and changing a user forget them all at once on this node ({@link #forget});
-   * another node of a cluster may accept a revoked token for this long.
+   * Revoking a token and changing a user forget them all at once ({@link #forget}), on every node
+   * of a cluster; this bounds what a lost announcement leaves.
    */
   static final Duration TRUSTED_FOR = Duration.ofSeconds(1);
+
+  /**
+   * Clustered event-bus address, {@code {"node"}}: a token was revoked or a user changed on that
+   * node, and every other node checks the tokens it trusted against the database again.
+   */
+  static final String CHANGED_ADDRESS = "faultline.cluster.auth.changed";
 
   /** What a check found, by the token's hash; {@code expiresAt} in epoch seconds, null: never. */
   private record Checked(Caller caller, Long expiresAt) {
@@ -39,6 +47,9 @@ final class ApiTokens {
   private final Cache<String, Checked> checked;
   /** Counts {@link #forget}s: a check that read the database before one must not be remembered after it. */
   private final AtomicLong forgotten = new AtomicLong();
+  private final String origin = UUID.randomUUID().toString();
+  /** Where {@link #forget} is announced; {@code null}: nowhere (one node). */
+  private volatile Vertx cluster;
 
   ApiTokens(Database database) {
     this(database, Ticker.systemTicker());
@@ -50,8 +61,29 @@ final class ApiTokens {
     this.checked = Caffeine.newBuilder().ticker(clock).expireAfterWrite(TRUSTED_FOR).maximumSize(10_000).build();
   }
 
-  /** Every token checked so far is checked against the database again: one was revoked, or a user changed. */
+  /** Follows the other nodes' revocations and user changes, and announces this node's (a clustered Vert.x). */
+  Future<Void> follow(Vertx vertx) {
+    cluster = vertx;
+    return vertx.eventBus().<JsonObject>consumer(CHANGED_ADDRESS, message -> {
+      if (!origin.equals(message.body().getString("node"))) {
+        forgetHere();
+      }
+    }).completion();
+  }
+
+  /**
+   * Every token checked so far, on every node, is checked against the database again: one was
+   * revoked, or a user changed.
+   */
   void forget() {
+    forgetHere();
+    Vertx vertx = cluster;
+    if (vertx != null) {
+      vertx.eventBus().publish(CHANGED_ADDRESS, new JsonObject().put("node", origin));
+    }
+  }
+
+  private void forgetHere() {
     forgotten.incrementAndGet();
     checked.invalidateAll();
   }

@@ -89,7 +89,8 @@ public final class AuthFeature implements Feature {
 
   /**
    * Reads (or makes) the session signing key, on a worker: it is a file. Then the first admin from
-   * the configuration, or a setup link, before the admin API answers anything.
+   * the configuration, or a setup link, before the admin API answers anything. In a cluster, the
+   * other nodes' revoked tokens and changed users are followed from then on.
    */
   @Override
   public Future<Void> start(Deployer deployer) {
@@ -97,7 +98,8 @@ public final class AuthFeature implements Feature {
         .compose(key -> {
           sessions.signWith(key);
           return firstRun.prepare();
-        });
+        })
+        .compose(v -> vertx.isClustered() ? tokens.follow(vertx) : Future.succeededFuture());
   }
 
   @Override

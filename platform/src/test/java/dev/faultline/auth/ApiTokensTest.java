@@ -84,6 +84,31 @@ class ApiTokensTest {
   }
 
   @Test
+  void aTokenRevokedOnAnotherNodeIsRefusedThereWithoutWaitingOutTheTrust() throws Exception {
+    // Another node's tokens over the same store, trusting on a clock that never moves: only the
+    // announcement on the bus can make it check again.
+    ApiTokens otherNode = new ApiTokens(database, (Ticker) nanos::get);
+    await(tokens.follow(vertx));
+    await(otherNode.follow(vertx));
+    await(otherNode.check(token));
+    String id = await(tokens.list(userId)).getJsonObject(0).getString("id");
+    assertTrue(await(tokens.revoke(userId, id)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        await(otherNode.check(token));
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertTrue(e.getCause() instanceof AuthException, e.toString());
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the other node still took the revoked token 10 s later");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
   void aCheckThatReadTheDatabaseBeforeAChangeIsNotKept() throws Exception {
     Promise<Caller> inFlight = Promise.promise();
     // On the event loop, so the check's answer cannot arrive before the change is told.
