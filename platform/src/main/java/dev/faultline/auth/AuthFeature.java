@@ -59,7 +59,10 @@ public final class AuthFeature implements Feature {
     this.settings = settings;
     this.dataDir = dataDir;
     this.tokens = new ApiTokens(database);
-    this.users = new Users(database, tokens::forget);
+    this.users = new Users(database, id -> {
+      tokens.forget();
+      admins.invalidate(id);
+    });
     this.links = new OneTimeLinks(database);
     this.audit = new AuditTrail(database);
     this.sessions = new Sessions(vertx, database, settings.sessionSeconds());
@@ -76,7 +79,8 @@ public final class AuthFeature implements Feature {
   /**
    * Whether account {@code userId} is an enabled admin now (whose proxies may reach private
    * networks). Asked on every request such a proxy forwards, so answered from memory; a change of
-   * role or a disabled account (UserRoutes) is seen at once, anything else within a minute.
+   * role or a disabled account (any change {@link Users} stores) is seen at once on this node, and
+   * on other nodes within a minute.
    */
   public Future<Boolean> isAdmin(String userId) {
     Boolean known = admins.getIfPresent(userId);
@@ -121,7 +125,7 @@ public final class AuthFeature implements Feature {
       }
     };
     return List.of(gates, new AuthRoutes(accounts, firstRun, sessions, limiter, settings), new TokenRoutes(tokens),
-        new UserRoutes(users, sessions, admins::invalidate), new AuditRoutes(audit), oauth);
+        new UserRoutes(users, sessions), new AuditRoutes(audit), oauth);
   }
 
   /**

@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * {@code /api/users} (admins only): list the accounts, make one an admin, disable one. A disabled
@@ -21,13 +20,10 @@ final class UserRoutes implements ApiRoutes {
 
   private final Users users;
   private final Sessions sessions;
-  private final Consumer<String> changed;
 
-  /** @param changed told the id of an account whose role or state changed (for what remembers them) */
-  UserRoutes(Users users, Sessions sessions, Consumer<String> changed) {
+  UserRoutes(Users users, Sessions sessions) {
     this.users = users;
     this.sessions = sessions;
-    this.changed = changed;
   }
 
   @Override
@@ -70,7 +66,7 @@ final class UserRoutes implements ApiRoutes {
         step = step.compose(v -> users.setDisabled(id, (Boolean) disabled))
             .compose(v -> (Boolean) disabled ? sessions.closeAll(id) : Future.succeededFuture());
       }
-      return step.onComplete(v -> changed.accept(id)).compose(v -> users.byId(id))
+      return step.compose(v -> users.byId(id))
           .map(user -> user.orElseThrow().toJson());
     });
   }

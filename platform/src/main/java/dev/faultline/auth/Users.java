@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The users table. Emails are kept lower-cased; the column compares without case too. */
 final class Users {
@@ -19,10 +20,10 @@ final class Users {
   private static final String COLUMNS = "id, email, role, email_verified, disabled, created_at";
 
   private final Pool pool;
-  /** Told of every change to a user, once it is stored (or failed): what was known of users is stale. */
-  private final Runnable changed;
+  /** Told the id of every user changed, once the change is stored (or failed): what is remembered of them is stale. */
+  private final Consumer<String> changed;
 
-  Users(Database database, Runnable changed) {
+  Users(Database database, Consumer<String> changed) {
     this.pool = database.pool();
     this.changed = changed;
   }
@@ -90,7 +91,7 @@ final class Users {
 
   private Future<Void> update(String assignment, Object value, String id) {
     return pool.preparedQuery("UPDATE users SET " + assignment + ", updated_at = ? WHERE id = ?")
-        .execute(Tuple.of(value, Instant.now().toString(), id)).onComplete(done -> changed.run()).mapEmpty();
+        .execute(Tuple.of(value, Instant.now().toString(), id)).onComplete(done -> changed.accept(id)).mapEmpty();
   }
 
   private Future<Optional<User>> one(String sql, String param) {

@@ -46,7 +46,7 @@ class ApiTokensTest {
     this.vertx = vertx;
     database = await(Database.open(vertx, dir.resolve("faultline.db")));
     tokens = new ApiTokens(database, (Ticker) nanos::get);
-    users = new Users(database, tokens::forget);
+    users = new Users(database, user -> tokens.forget());
     userId = await(users.insert("someone@faultline.test", null, true, true)).id();
     token = await(tokens.create(userId, "script", false, null)).getString("token");
   }

@@ -120,7 +120,7 @@ class OwnershipIsolationTest {
     JsonObject registered = ok(call(HttpMethod.POST, "/api/auth/register", null,
         new JsonObject().put("email", B_EMAIL).put("password", B_PASSWORD)), 201);
     bUser = registered.getJsonObject("user").getString("id");
-    await(new Users(faultline.database(), () -> { }).setVerified(bUser));
+    await(new Users(faultline.database(), user -> { }).setVerified(bUser));
     String session = ok(call(HttpMethod.POST, "/api/auth/login", null,
         new JsonObject().put("email", B_EMAIL).put("password", B_PASSWORD)), 200).getString("token");
     bToken = ok(call(HttpMethod.POST, "/api/tokens", "Bearer " + session, new JsonObject().put("name", "isolation")),

@@ -23,7 +23,7 @@ public record VerifiedUsers(String id, String authorization) {
     JsonObject credentials = new JsonObject().put("email", email).put("password", PASSWORD);
     return client.post(port, "127.0.0.1", "/api/auth/register").sendJsonObject(credentials)
         .map(response -> expect(response, 201).bodyAsJsonObject().getJsonObject("user").getString("id"))
-        .compose(id -> new Users(faultline.database(), () -> { }).setVerified(id)
+        .compose(id -> new Users(faultline.database(), user -> { }).setVerified(id)
             .compose(v -> client.post(port, "127.0.0.1", "/api/auth/login").sendJsonObject(credentials))
             .map(response -> new VerifiedUsers(id, "Bearer " + expect(response, 200).bodyAsJsonObject()
                 .getString("token"))));
