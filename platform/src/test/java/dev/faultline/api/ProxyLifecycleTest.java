@@ -176,6 +176,40 @@ class ProxyLifecycleTest {
     assertEquals(0, admin("GET", "/api/proxies", null).bodyAsJsonArray().size());
   }
 
+  /**
+   * The store's unique name and port refuse a clash; the answer still names the proxy in the way,
+   * running or stopped, and a refused change leaves the proxy serving as it was.
+   */
+  @Test
+  void aClashNamesTheProxyInTheWayAndChangesNothing() {
+    int runningPort = FaultlineHarness.freePort();
+    String running = create(new JsonObject().put("name", "runs").put("provider", "mock").put("port", runningPort))
+        .getString("id");
+    int stoppedPort = FaultlineHarness.freePort();
+    create(new JsonObject().put("name", "rests").put("provider", "mock").put("port", stoppedPort)
+        .put("status", "stopped"));
+
+    assertMessage(admin("POST", "/api/proxies", new JsonObject().put("name", "x").put("provider", "mock")
+        .put("port", runningPort)), "port", runningPort + " is already used by proxy 'runs'");
+    assertMessage(admin("POST", "/api/proxies", new JsonObject().put("name", "x").put("provider", "mock")
+        .put("port", stoppedPort)), "port", stoppedPort + " is already used by proxy 'rests'");
+    assertFalse(listening(stoppedPort), "the refused proxy's port is still open");
+    assertMessage(admin("POST", "/api/proxies", new JsonObject().put("name", "rests").put("provider", "mock")
+        .put("port", FaultlineHarness.freePort())), "name", "a proxy named 'rests' already exists");
+
+    assertMessage(admin("PATCH", "/api/proxies/" + running, new JsonObject().put("name", "rests")), "name",
+        "a proxy named 'rests' already exists");
+    assertMessage(admin("PATCH", "/api/proxies/" + running, new JsonObject().put("port", stoppedPort)), "port",
+        stoppedPort + " is already used by proxy 'rests'");
+    JsonObject after = admin("GET", "/api/proxies/" + running, null).bodyAsJsonObject();
+    assertEquals("runs", after.getString("name"), after.encode());
+    assertEquals(runningPort, after.getInteger("port"), after.encode());
+    assertEquals("running", after.getString("status"), after.encode());
+    assertEquals(200, chat(runningPort).statusCode(), "the refused changes left it serving on its port");
+    assertFalse(listening(stoppedPort), "the refused move left the other proxy's port open");
+    assertEquals(2, admin("GET", "/api/proxies", null).bodyAsJsonArray().size(), "refusals stored nothing");
+  }
+
   @Test
   void badInputIsRefusedNamingTheField() {
     int port = FaultlineHarness.freePort();
@@ -347,6 +381,13 @@ class ProxyLifecycleTest {
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertEquals(field, error.getString("field"), error.encode());
     assertTrue(error.getString("message").contains(field), error.encode());
+  }
+
+  private static void assertMessage(HttpResponse<Buffer> response, String field, String message) {
+    assertEquals(409, response.statusCode(), response.bodyAsString());
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    assertEquals(field, error.getString("field"), error.encode());
+    assertTrue(error.getString("message").contains(message), error.encode());
   }
 
   /** Creates a running mock proxy without a port; the port it was given. */

@@ -19,15 +19,16 @@ final class PortAllocator {
   /** The lowest port from the given one on that no proxy has (the store's one-row lookup). */
   private final Function<Integer, Future<Integer>> firstFree;
   /**
-   * Binds a placed proxy (a running one is started on it); a port conflict moves the search on to
-   * the next port, any other failure ends it.
+   * Gives a placed proxy its port and stores it (a running one is started on it); a port conflict,
+   * with another program or another proxy, moves the search on to the next port, any other failure
+   * ends it.
    */
   private final Function<ProxyDefinition, Future<Void>> claim;
   /**
-   * Where a search starts: every port of the range below it belongs to a proxy (or is the admin
-   * API's). From the range's start, the store's lookup walked every proxy above it, so each new
-   * proxy cost more than the one before (about 0.2 ms more a lookup at a thousand); from here it
-   * finds the gap at once.
+   * The port tried first, without asking the store: every port of the range below it belongs to
+   * a proxy (or is the admin API's, or was busy when tried). From the range's start, the store's
+   * lookup walked every proxy above it, so each new proxy cost more than the one before (about
+   * 0.2 ms more a lookup at a thousand); from here most creations find their port at once.
    */
   private volatile int lowestUnused;
 
@@ -42,31 +43,15 @@ final class PortAllocator {
   }
 
   /**
-   * The port a new proxy most likely gets: the lowest of the range that no proxy had at the last
-   * look. Checked in the same lookup as the new proxy's name, so most creations need no search.
+   * Places {@code proxy} on the lowest unused port as far as this node knows; when that one is
+   * taken after all, on the lowest port from there that no proxy has, as the store says.
    */
-  int candidate() {
-    return lowestUnused;
-  }
-
-  /**
-   * Places {@code proxy}: on {@code candidate} when the store just found no proxy on it, otherwise
-   * on the lowest port from there that no proxy has.
-   */
-  Future<ProxyDefinition> place(ProxyDefinition proxy, int candidate, boolean candidateFree) {
-    if (candidate > settings.portRangeTo()) {
+  Future<ProxyDefinition> place(ProxyDefinition proxy) {
+    if (lowestUnused > settings.portRangeTo()) {
       // Full as far as this node knows; another node may have freed a port it has not heard of yet.
       return tryFrom(settings.portRangeFrom(), proxy);
     }
-    if (candidateFree) {
-      return tryPort(candidate, proxy);
-    }
-    return firstFree.apply(candidate).compose(port -> {
-      if (port != null) {
-        lowestUnused = port;
-      }
-      return tryPort(port, proxy);
-    });
+    return tryPort(lowestUnused, proxy);
   }
 
   /** A new proxy was stored on {@code port}: when it was the candidate, the next one is the port after. */
@@ -103,7 +88,12 @@ final class PortAllocator {
     if (from > settings.portRangeTo()) {
       return noneLeft();
     }
-    return firstFree.apply(from).compose(port -> tryPort(port, proxy));
+    return firstFree.apply(from).compose(port -> {
+      if (port != null && from == lowestUnused) {
+        lowestUnused = port;
+      }
+      return tryPort(port, proxy);
+    });
   }
 
   /** Claims {@code port}, the first one from some port on that no proxy has ({@code null}: none). */
@@ -118,8 +108,15 @@ final class PortAllocator {
       return tryFrom(port + 1, proxy);
     }
     ProxyDefinition placed = proxy.withPort(port);
-    return claim.apply(placed).map(placed).recover(e -> StartFailures.isPortConflict(e)
-        ? tryFrom(port + 1, proxy) : Future.failedFuture(e));
+    return claim.apply(placed).map(placed).recover(e -> {
+      if (!StartFailures.isPortConflict(e)) {
+        return Future.failedFuture(e);
+      }
+      if (port == lowestUnused) {
+        lowestUnused = port + 1;
+      }
+      return tryFrom(port + 1, proxy);
+    });
   }
 
   private Future<ProxyDefinition> noneLeft() {
