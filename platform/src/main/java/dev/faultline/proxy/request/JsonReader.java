@@ -23,14 +23,15 @@ public final class JsonReader {
   private JsonReader() {
   }
 
-  /** A tokenizer over the body's bytes. */
-  public static JsonParser parser(Buffer body) throws IOException {
-    return JSON.createParser(body.getBytes());
-  }
-
   /** The body's one JSON value; anything after it, or no value at all, is not JSON. */
   public static Object value(Buffer body) {
-    try (JsonParser parser = parser(body)) {
+    byte[] bytes = body.getBytes();
+    return value(bytes, 0, bytes.length);
+  }
+
+  /** The one JSON value of {@code length} bytes from {@code offset}, as {@link #value(Buffer)}. */
+  public static Object value(byte[] bytes, int offset, int length) {
+    try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw new DecodeException("no JSON value");
@@ -46,7 +47,7 @@ public final class JsonReader {
   }
 
   /** The object whose start the parser is on, read to its end. */
-  public static JsonObject object(JsonParser parser) throws IOException {
+  private static JsonObject object(JsonParser parser) throws IOException {
     JsonObject object = new JsonObject();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
