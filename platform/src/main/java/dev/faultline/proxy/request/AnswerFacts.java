@@ -1,8 +1,11 @@
 package dev.faultline.proxy.request;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 
 /**
  * The few top-level members of a whole JSON answer that describe it ({@code model}, {@code usage},
@@ -53,10 +56,34 @@ public final class AnswerFacts {
     return read;
   }
 
+  /**
+   * With Jackson's tokenizer: everything else is skipped without building a tree, and the two
+   * small objects are read as they come ({@link JsonReader}). The answer a proxy relays most is a
+   * chat completion whose {@code choices} the log never reads; a full parse of it was the log's
+   * largest cost.
+   */
   private static JsonObject read(Buffer body) {
-    try {
-      return MemberScan.of(body.getBytes());
-    } catch (DecodeException e) {
+    JsonObject facts = new JsonObject();
+    if (body.length() == 0) {
+      return facts;
+    }
+    try (JsonParser parser = JsonReader.parser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return facts;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.VALUE_STRING && "model".equals(name)) {
+          facts.put(name, parser.getText());
+        } else if (value == JsonToken.START_OBJECT && ("usage".equals(name) || "error".equals(name))) {
+          facts.put(name, JsonReader.object(parser));
+        } else {
+          parser.skipChildren();
+        }
+      }
+      return facts;
+    } catch (IOException | DecodeException e) {
       // Not JSON after all (or cut short): nothing to read, as for any other body.
       return new JsonObject();
     }

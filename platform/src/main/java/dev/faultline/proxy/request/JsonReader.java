@@ -23,15 +23,14 @@ public final class JsonReader {
   private JsonReader() {
   }
 
-  /** The body's one JSON value; anything after it, or no value at all, is not JSON. */
-  public static Object value(Buffer body) {
-    byte[] bytes = body.getBytes();
-    return value(bytes, 0, bytes.length);
+  /** A tokenizer over the body's bytes. */
+  public static JsonParser parser(Buffer body) throws IOException {
+    return JSON.createParser(body.getBytes());
   }
 
-  /** The one JSON value of {@code length} bytes from {@code offset}, as {@link #value(Buffer)}. */
-  public static Object value(byte[] bytes, int offset, int length) {
-    try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
+  /** The body's one JSON value; anything after it, or no value at all, is not JSON. */
+  public static Object value(Buffer body) {
+    try (JsonParser parser = parser(body)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw new DecodeException("no JSON value");
@@ -47,7 +46,7 @@ public final class JsonReader {
   }
 
   /** The object whose start the parser is on, read to its end. */
-  private static JsonObject object(JsonParser parser) throws IOException {
+  public static JsonObject object(JsonParser parser) throws IOException {
     JsonObject object = new JsonObject();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
