@@ -33,6 +33,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,8 +178,8 @@ class ProxyLifecycleTest {
   }
 
   /**
-   * The store's unique name and port refuse a clash; the answer still names the proxy in the way,
-   * running or stopped, and a refused change leaves the proxy serving as it was.
+   * A clash is refused naming the proxy in the way, running or stopped, and a refusal starts,
+   * moves or stops nothing: no status change is published while they are answered.
    */
   @Test
   void aClashNamesTheProxyInTheWayAndChangesNothing() {
@@ -188,6 +189,8 @@ class ProxyLifecycleTest {
     int stoppedPort = FaultlineHarness.freePort();
     create(new JsonObject().put("name", "rests").put("provider", "mock").put("port", stoppedPort)
         .put("status", "stopped"));
+    List<JsonObject> changes = new CopyOnWriteArrayList<>();
+    await(vertx.eventBus().<JsonObject>consumer(ProxyManager.STATUS_ADDRESS, m -> changes.add(m.body())).completion());
 
     assertMessage(admin("POST", "/api/proxies", new JsonObject().put("name", "x").put("provider", "mock")
         .put("port", runningPort)), "port", runningPort + " is already used by proxy 'runs'");
@@ -208,6 +211,7 @@ class ProxyLifecycleTest {
     assertEquals(200, chat(runningPort).statusCode(), "the refused changes left it serving on its port");
     assertFalse(listening(stoppedPort), "the refused move left the other proxy's port open");
     assertEquals(2, admin("GET", "/api/proxies", null).bodyAsJsonArray().size(), "refusals stored nothing");
+    assertEquals(List.of(), changes, "the refusals started, moved or stopped a proxy");
   }
 
   @Test

@@ -83,6 +83,36 @@ final class ProxyDeployments {
     failures.remove(id);
   }
 
+  /**
+   * Starts a new proxy without telling anyone yet: {@link #announce} tells that it runs once it is
+   * stored, {@link #discard} stops it unheard of when it is not. Refused at once on a port a proxy
+   * runs on here: Vert.x would share the port with the second server rather than refuse it, and
+   * the two proxies would take turns at the first one's callers.
+   */
+  Future<Void> startUnannounced(ProxyDefinition proxy) {
+    for (Deployment running : live.values()) {
+      if (running.proxy().port() == proxy.port()) {
+        return Future.failedFuture(ProxyException.conflict("port",
+            proxy.port() + " is already used by proxy '" + running.proxy().name() + "'"));
+      }
+    }
+    return deploy(proxy, false);
+  }
+
+  /** A proxy {@link #startUnannounced started unannounced} was stored: it runs, as everyone may now hear. */
+  void announce(ProxyDefinition proxy) {
+    publish(proxy, "running", null);
+    LOG.info("Proxy '{}' ({}, provider {}) listening on {}:{}", proxy.name(), proxy.id(), proxy.provider(),
+        settings.host(), proxy.port());
+  }
+
+  /** Stops a proxy {@link #startUnannounced started unannounced} that was not stored, as if it had never run. */
+  Future<Void> discard(String id) {
+    Deployment deployment = live.remove(id);
+    return deployment == null ? Future.succeededFuture()
+        : bounded(vertx.undeploy(deployment.deploymentId()), STOP_TIMEOUT_SECONDS);
+  }
+
   /** Applies {@code change} to every running proxy that {@code which} picks, all at once. */
   Future<Void> eachRunning(Predicate<ProxyDefinition> which, Function<String, Future<?>> change) {
     return Future.all(live.values().stream()
@@ -111,11 +141,11 @@ final class ProxyDeployments {
       return current == null ? Future.succeededFuture() : undeploy(current);
     }
     if (current == null) {
-      return deploy(to);
+      return deploy(to, true);
     }
     if (current.proxy().port() != to.port()) {
       // The move is done once the new port listens; an old port slow to close is only reported.
-      return deploy(to).compose(v -> bounded(vertx.undeploy(current.deploymentId()), STOP_TIMEOUT_SECONDS)
+      return deploy(to, true).compose(v -> bounded(vertx.undeploy(current.deploymentId()), STOP_TIMEOUT_SECONDS)
           .otherwise(e -> {
             LOG.warn("Proxy '{}' moved to port {}, but its old port {} did not close: {}", to.name(), to.port(),
                 current.proxy().port(), e.toString());
@@ -141,10 +171,10 @@ final class ProxyDeployments {
       return current != null ? undeployFailed(current, removal) : markFailed(stored, removal);
     }
     if (change.replacedProviders().contains(stored.provider())) {
-      return current != null ? moveToNewProvider(current) : deploy(stored);
+      return current != null ? moveToNewProvider(current) : deploy(stored, true);
     }
     if (change.addedProviders().contains(stored.provider()) && current == null) {
-      return deploy(stored);
+      return deploy(stored, true);
     }
     return Future.succeededFuture();
   }
@@ -167,11 +197,13 @@ final class ProxyDeployments {
     return Future.all(deployment.instances().stream().map(v -> v.reconfigure(proxy, provider)).toList()).mapEmpty();
   }
 
-  private Future<Void> deploy(ProxyDefinition proxy) {
+  /** @param announced whether its start, or why it failed, is published and logged now */
+  private Future<Void> deploy(ProxyDefinition proxy, boolean announced) {
     Provider provider = plugins.provider(proxy.provider()).orElse(null);
     if (provider == null) {
-      return Future.failedFuture(fail(proxy, ProxyException.invalid("provider",
-          "provider '" + proxy.provider() + "' is not loaded (see GET /api/plugins)")));
+      ProxyException missing = ProxyException.invalid("provider",
+          "provider '" + proxy.provider() + "' is not loaded (see GET /api/plugins)");
+      return Future.failedFuture(announced ? fail(proxy, missing) : missing);
     }
     List<ProxyVerticle> instances = new CopyOnWriteArrayList<>();
     Supplier<ProxyVerticle> factory = () -> {
@@ -193,11 +225,14 @@ final class ProxyDeployments {
         .onSuccess(deploymentId -> {
           live.put(proxy.id(), new Deployment(deploymentId, proxy, instances));
           failures.remove(proxy.id());
-          publish(proxy, "running", null);
-          LOG.info("Proxy '{}' ({}, provider {}) listening on {}:{}", proxy.name(), proxy.id(), proxy.provider(),
-              settings.host(), proxy.port());
+          if (announced) {
+            announce(proxy);
+          }
         })
-        .recover(e -> Future.failedFuture(fail(proxy, StartFailures.translate(e, proxy))))
+        .recover(e -> {
+          ProxyException refused = StartFailures.translate(e, proxy);
+          return Future.failedFuture(announced ? fail(proxy, refused) : refused);
+        })
         .mapEmpty();
   }
 

@@ -202,8 +202,6 @@ public final class ProxyManager {
           .compose(v -> proxy.port() == 0 ? ports.place(proxy) : establish(proxy, false).map(proxy))
           .onSuccess(created -> ports.taken(created.port()))
           .onSuccess(created -> announce(created.id()))
-          // A refused proxy may have been marked failed while a port was tried: it never existed.
-          .onFailure(e -> deployments.forget(proxy.id()))
           .map(this::view);
     });
   }
@@ -217,10 +215,14 @@ public final class ProxyManager {
       ProxyDefinition next = changed;
       return checkUpstream(patch, next)
           .compose(v -> checkSettings(next))
-          .compose(v -> deployments.transition(current, next)
-              .compose(x -> store.update(next)
-                  .recover(e -> deployments.transition(next, current).transform(y -> Future.failedFuture(e))))
-              .recover(e -> explain(next, e)))
+          // Asked first here: a change that moved the proxy before the store refused it would cut
+          // its requests in flight, and a port another proxy runs on here would be shared, not refused.
+          .compose(v -> store.claimsOn(id, next.name(), next.port()))
+          .compose(claims -> clash(next, claims).<Future<Void>>map(Future::failedFuture)
+              .orElseGet(Future::succeededFuture))
+          .compose(v -> deployments.transition(current, next))
+          .compose(v -> store.update(next)
+              .recover(e -> deployments.transition(next, current).transform(x -> Future.failedFuture(e))))
           .onSuccess(v -> {
             if (next.port() != current.port()) {
               ports.freed(current.port());
@@ -317,18 +319,23 @@ public final class ProxyManager {
 
   /**
    * Makes a new proxy hold its port and stores it; a refusal by the store closes the port again.
-   * A running proxy starts on its port. A stopped one is stored on the port the user chose as it
-   * is, and on one handed out ({@code placed}) only when it binds now.
+   * A running proxy starts on its port, unannounced until it is stored. A stopped one is stored on
+   * the port the user chose as it is, and on one handed out ({@code placed}) only when it binds now.
    * <p>The store's unique name and port decide a clash: asking it first cost every creation a trip
    * (a sixth of its time once warm), and could not have seen a creation in flight on another node
    * anyway. Only a refusal looks for the proxy in the way.
    */
   private Future<Void> establish(ProxyDefinition proxy, boolean placed) {
-    Future<Void> held = proxy.running() ? deployments.transition(null, proxy)
+    Future<Void> held = proxy.running() ? deployments.startUnannounced(proxy)
         : placed ? ports.probe(proxy.port()) : Future.succeededFuture();
     return held
         .compose(v -> store.insert(proxy)
-            .recover(e -> deployments.transition(proxy, null).transform(x -> Future.failedFuture(e))))
+            .recover(e -> deployments.discard(proxy.id()).transform(x -> Future.failedFuture(e))))
+        .onSuccess(v -> {
+          if (proxy.running()) {
+            deployments.announce(proxy);
+          }
+        })
         .recover(e -> explain(proxy, e));
   }
 
@@ -370,21 +377,25 @@ public final class ProxyManager {
    */
   private <T> Future<T> explain(ProxyDefinition proxy, Throwable error) {
     return store.claimsOn(proxy.id(), proxy.name(), proxy.port()).transform(looked -> {
-      List<ProxyStore.Claim> claims = looked.succeeded() ? looked.result() : List.of();
-      for (ProxyStore.Claim other : claims) {
-        if (other.name().equals(proxy.name())) {
-          return Future.failedFuture(ProxyException.conflict("name",
-              "a proxy named '" + proxy.name() + "' already exists (" + other.id() + ")"));
-        }
-      }
-      for (ProxyStore.Claim other : claims) {
-        if (other.port() == proxy.port()) {
-          return Future.failedFuture(ProxyException.conflict("port",
-              proxy.port() + " is already used by proxy '" + other.name() + "'"));
-        }
-      }
-      return Future.failedFuture(error);
+      Optional<ProxyException> clash = looked.succeeded() ? clash(proxy, looked.result()) : Optional.empty();
+      return Future.failedFuture(clash.isPresent() ? clash.get() : error);
     });
+  }
+
+  /** The conflict with another proxy that has {@code proxy}'s name (first) or port, if any of {@code claims} does. */
+  private static Optional<ProxyException> clash(ProxyDefinition proxy, List<ProxyStore.Claim> claims) {
+    for (ProxyStore.Claim other : claims) {
+      if (other.name().equals(proxy.name())) {
+        return Optional.of(ProxyException.conflict("name",
+            "a proxy named '" + proxy.name() + "' already exists (" + other.id() + ")"));
+      }
+    }
+    for (ProxyStore.Claim other : claims) {
+      if (other.port() == proxy.port()) {
+        return Optional.of(ProxyException.conflict("port", proxy.port() + " is already used by proxy '" + other.name() + "'"));
+      }
+    }
+    return Optional.empty();
   }
 
   /**
