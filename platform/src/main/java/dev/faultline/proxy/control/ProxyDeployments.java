@@ -85,17 +85,9 @@ final class ProxyDeployments {
 
   /**
    * Starts a new proxy without telling anyone yet: {@link #announce} tells that it runs once it is
-   * stored, {@link #discard} stops it unheard of when it is not. Refused at once on a port a proxy
-   * runs on here: Vert.x would share the port with the second server rather than refuse it, and
-   * the two proxies would take turns at the first one's callers.
+   * stored, {@link #discard} stops it unheard of when it is not.
    */
   Future<Void> startUnannounced(ProxyDefinition proxy) {
-    for (Deployment running : live.values()) {
-      if (running.proxy().port() == proxy.port()) {
-        return Future.failedFuture(ProxyException.conflict("port",
-            proxy.port() + " is already used by proxy '" + running.proxy().name() + "'"));
-      }
-    }
     return deploy(proxy, false);
   }
 
@@ -197,13 +189,19 @@ final class ProxyDeployments {
     return Future.all(deployment.instances().stream().map(v -> v.reconfigure(proxy, provider)).toList()).mapEmpty();
   }
 
-  /** @param announced whether its start, or why it failed, is published and logged now */
+  /**
+   * Refused at once on a port another proxy runs on here: Vert.x would share the port with the
+   * second server rather than refuse it, and the two proxies would take turns at the first one's
+   * callers (and their keys).
+   *
+   * @param announced whether its start, or why it failed, is published and logged now
+   */
   private Future<Void> deploy(ProxyDefinition proxy, boolean announced) {
     Provider provider = plugins.provider(proxy.provider()).orElse(null);
-    if (provider == null) {
-      ProxyException missing = ProxyException.invalid("provider",
-          "provider '" + proxy.provider() + "' is not loaded (see GET /api/plugins)");
-      return Future.failedFuture(announced ? fail(proxy, missing) : missing);
+    ProxyException refused = provider == null ? ProxyException.invalid("provider",
+        "provider '" + proxy.provider() + "' is not loaded (see GET /api/plugins)") : portHeldByAnother(proxy);
+    if (refused != null) {
+      return Future.failedFuture(announced ? fail(proxy, refused) : refused);
     }
     List<ProxyVerticle> instances = new CopyOnWriteArrayList<>();
     Supplier<ProxyVerticle> factory = () -> {
@@ -230,10 +228,20 @@ final class ProxyDeployments {
           }
         })
         .recover(e -> {
-          ProxyException refused = StartFailures.translate(e, proxy);
-          return Future.failedFuture(announced ? fail(proxy, refused) : refused);
+          ProxyException failed = StartFailures.translate(e, proxy);
+          return Future.failedFuture(announced ? fail(proxy, failed) : failed);
         })
         .mapEmpty();
+  }
+
+  /** The conflict when another proxy runs on {@code proxy}'s port here; null when none does. */
+  private ProxyException portHeldByAnother(ProxyDefinition proxy) {
+    for (Deployment running : live.values()) {
+      if (running.proxy().port() == proxy.port() && !running.proxy().id().equals(proxy.id())) {
+        return ProxyException.conflict("port", proxy.port() + " is already used by proxy '" + running.proxy().name() + "'");
+      }
+    }
+    return null;
   }
 
   private Future<Void> undeploy(Deployment deployment) {
