@@ -89,6 +89,35 @@ class ClusterTest {
     }
   }
 
+  /**
+   * Two nodes asked for the same name at the same moment: the shared store's unique name lets one
+   * through, and the other is answered 409 naming the winner, not a database error; every node
+   * then runs the one proxy stored.
+   */
+  @Test
+  void twoNodesCreatingTheSameNameAtOnceGiveOneProxyAndAClearRefusal() {
+    for (int round = 0; round < 3; round++) {
+      String name = "twin-" + round;
+      List<HttpResponse<Buffer>> answers = await(Future.all(
+          admin(0, HttpMethod.POST, "/api/proxies", mock(name)),
+          admin(1, HttpMethod.POST, "/api/proxies", mock(name)))).list();
+      List<HttpResponse<Buffer>> created = answers.stream().filter(a -> a.statusCode() == 201).toList();
+      List<HttpResponse<Buffer>> refused = answers.stream().filter(a -> a.statusCode() == 409).toList();
+      assertEquals(1, created.size(), name + ": " + answers.stream().map(HttpResponse::bodyAsString).toList());
+      assertEquals(1, refused.size(), name + ": " + answers.stream().map(HttpResponse::bodyAsString).toList());
+      JsonObject winner = created.get(0).bodyAsJsonObject();
+      JsonObject error = refused.get(0).bodyAsJsonObject().getJsonObject("error");
+      assertEquals("name", error.getString("field"), error.encode());
+      assertTrue(error.getString("message").contains(winner.getString("id")), error.encode());
+      awaitRunningEverywhere(winner);
+      for (ClusterNodes.Node node : nodes) {
+        long stored = expect(await(admin(node.index(), HttpMethod.GET, "/api/proxies", null)), 200).bodyAsJsonArray()
+            .stream().filter(p -> name.equals(((JsonObject) p).getString("name"))).count();
+        assertEquals(1, stored, "proxies named " + name + " listed by node " + node.index());
+      }
+    }
+  }
+
   @Test
   void aFaultChangedOnOneNodeAppliesOnTheOthers() {
     JsonObject proxy = create(0, mock("faulted"));
