@@ -238,7 +238,7 @@ final class ProxyDeployments {
   private ProxyException portHeldByAnother(ProxyDefinition proxy) {
     for (Deployment running : live.values()) {
       if (running.proxy().port() == proxy.port() && !running.proxy().id().equals(proxy.id())) {
-        return ProxyException.conflict("port", proxy.port() + " is already used by proxy '" + running.proxy().name() + "'");
+        return StartFailures.portUsedBy(proxy.port(), running.proxy().name());
       }
     }
     return null;

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Creates, changes, starts, stops and deletes proxies: what the admin API asks for, checked,
  * stored, and made live through {@link ProxyDeployments}. Every change is all-or-nothing: a
  * proxy is stored only once its port is bound, and a refused change leaves the proxy as it was.
- * Changes run one at a time, so two requests can never take the same port or name; each one is
- * bounded in time, so one that never finishes fails alone and the changes after it go ahead.
+ * Changes run one at a time on a node, and the store keeps names and ports unique across nodes,
+ * so two proxies never share either; each change is bounded in time, so one that never finishes
+ * fails alone and the changes after it go ahead.
  */
 public final class ProxyManager {
 
@@ -392,7 +393,7 @@ public final class ProxyManager {
     }
     for (ProxyStore.Claim other : claims) {
       if (other.port() == proxy.port()) {
-        return Optional.of(ProxyException.conflict("port", proxy.port() + " is already used by proxy '" + other.name() + "'"));
+        return Optional.of(StartFailures.portUsedBy(proxy.port(), other.name()));
       }
     }
     return Optional.empty();

@@ -28,6 +28,11 @@ final class StartFailures {
     return ProxyException.invalid("provider", "provider '" + proxy.provider() + "' failed to start: " + error);
   }
 
+  /** Another proxy has {@code port}: the same words whether the store or this node's running proxies say so. */
+  static ProxyException portUsedBy(int port, String otherName) {
+    return ProxyException.conflict("port", port + " is already used by proxy '" + otherName + "'");
+  }
+
   static boolean isPortConflict(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")
