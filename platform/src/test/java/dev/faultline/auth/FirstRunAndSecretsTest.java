@@ -53,7 +53,7 @@ class FirstRunAndSecretsTest {
     try (FaultlineProcess faultline = FaultlineProcess.start(data, Map.of("FAULTLINE_ADMIN_EMAIL", "",
         "FAULTLINE_ADMIN_PASSWORD", "", "FAULTLINE_ADMIN_TOKEN", ""))) {
       String base = "http://127.0.0.1:" + faultline.adminPort;
-      Matcher link = SETUP_LINK.matcher(faultline.output());
+      Matcher link = SETUP_LINK.matcher(faultline.fullOutput());
       assertTrue(link.find(), "no setup link printed at start:\n" + faultline.output());
       assertEquals(String.valueOf(faultline.adminPort), link.group(1));
       String setupToken = link.group(2);
@@ -118,13 +118,13 @@ class FirstRunAndSecretsTest {
       }
       assertTrue(sinks.get(2).contains("proxy.stop"), "the audit trail has the stop: " + sinks.get(2));
       faultline.terminate(30);
-      sinks.add(faultline.output());
+      sinks.add(faultline.fullOutput());
       try (Stream<Path> files = Files.list(data)) {
         for (Path file : files.filter(Files::isRegularFile).toList()) {
           sinks.add(file.getFileName() + ": " + new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
         }
       }
-      String console = faultline.output();
+      String console = faultline.fullOutput();
       for (String secret : List.of(PASSWORD, apiToken, PROVIDER_KEY, session, setupToken)) {
         for (String sink : sinks) {
           if (secret.equals(setupToken) && sink.equals(console)) {

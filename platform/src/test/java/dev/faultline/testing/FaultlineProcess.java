@@ -86,7 +86,7 @@ public final class FaultlineProcess implements AutoCloseable {
       try {
         if (get("/healthz").statusCode() == 200 && (admin
             ? demoOff || get("/api/proxies").body().contains("\"demo\"")
-            : output().contains("/setup?token="))) {
+            : fullOutput().contains("/setup?token="))) {
           return;
         }
       } catch (UncheckedIOException notYet) {
@@ -176,7 +176,7 @@ public final class FaultlineProcess implements AutoCloseable {
     }
   }
 
-  /** What the process printed so far: for failure messages. */
+  /** The end of what the process printed so far: for failure messages; search {@link #fullOutput}. */
   public String output() {
     String text = fullOutput();
     return text.length() > 4000 ? "…" + text.substring(text.length() - 4000) : text;
