@@ -13,8 +13,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +48,13 @@ final class ProxyDeployments {
   private final PluginHost plugins;
   private final ProxyRuntime runtime;
   private final Map<String, Deployment> live = new ConcurrentHashMap<>();
-  private final Map<String, String> failures = new ConcurrentHashMap<>();
+  private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
   private record Deployment(String deploymentId, ProxyDefinition proxy, List<ProxyVerticle> instances) {
+  }
+
+  /** Why {@code proxy}, as it was then, could not run here. */
+  private record Failure(ProxyDefinition proxy, String reason) {
   }
 
   ProxyDeployments(Vertx vertx, ProxyManager.Settings settings, PluginHost plugins, ProxyRuntime runtime) {
@@ -70,7 +76,8 @@ final class ProxyDeployments {
   }
 
   String failure(String id) {
-    return failures.get(id);
+    Failure failure = failures.get(id);
+    return failure == null ? null : failure.reason();
   }
 
   /** What proxy {@code id} runs with here now; {@code null} when it does not run. */
@@ -81,6 +88,31 @@ final class ProxyDeployments {
 
   void forget(String id) {
     failures.remove(id);
+  }
+
+  /**
+   * Whether what runs here differs from {@code stored}: it should run and does not, runs and
+   * should not, or runs other settings. One that failed to start (or to move) is out of step only
+   * once it is stored otherwise than as it failed: tried again unchanged, it would fail, and be
+   * reported, again.
+   */
+  boolean outOfStep(ProxyDefinition stored) {
+    Deployment current = live.get(stored.id());
+    if (current != null && current.proxy().equals(stored)) {
+      return false;
+    }
+    Failure failure = failures.get(stored.id());
+    if (failure != null) {
+      return !failure.proxy().equals(stored);
+    }
+    return current != null || stored.running();
+  }
+
+  /** The ids of the proxies this node runs, or failed to run. */
+  Set<String> known() {
+    Set<String> ids = new HashSet<>(live.keySet());
+    ids.addAll(failures.keySet());
+    return ids;
   }
 
   /**
@@ -271,14 +303,14 @@ final class ProxyDeployments {
   }
 
   private Future<Void> markFailed(ProxyDefinition proxy, String reason) {
-    failures.put(proxy.id(), reason);
+    failures.put(proxy.id(), new Failure(proxy, reason));
     publish(proxy, "failed", reason);
     LOG.warn("Proxy '{}' ({}) is down, port {} closed: {}", proxy.name(), proxy.id(), proxy.port(), reason);
     return Future.succeededFuture();
   }
 
   private ProxyException fail(ProxyDefinition proxy, ProxyException error) {
-    failures.put(proxy.id(), error.getMessage());
+    failures.put(proxy.id(), new Failure(proxy, error.getMessage()));
     publish(proxy, "failed", error.getMessage());
     LOG.warn("Proxy '{}' ({}) could not start: {}", proxy.name(), proxy.id(), error.getMessage());
     return error;

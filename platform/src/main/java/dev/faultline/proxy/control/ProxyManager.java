@@ -13,8 +13,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -52,6 +54,12 @@ public final class ProxyManager {
    */
   public static final int RESTORE_TOGETHER = 512;
 
+  /**
+   * How often, in a cluster, a node checks its proxies against the store (one read of the
+   * proxies), for the change it missed: announcements are not kept for a node that is cut off.
+   */
+  static final long RECONCILE_SECONDS = 10;
+
   /** The last bound on a whole change (several steps and store calls), after which the next one goes. */
   static final long CHANGE_TIMEOUT_SECONDS = 60;
 
@@ -69,6 +77,8 @@ public final class ProxyManager {
   private volatile long changeTimeoutMs = TimeUnit.SECONDS.toMillis(CHANGE_TIMEOUT_SECONDS);
   /** This node's id in its cluster, which its announcements carry; {@code null}: not clustered, nothing announced. */
   private volatile String node;
+  /** The timer of the periodic check against the store, in a cluster; -1: none. */
+  private volatile long reconciling = -1;
 
   /**
    * What proxies are run with.
@@ -108,12 +118,15 @@ public final class ProxyManager {
 
   /**
    * Joins the other nodes of a cluster: from now on each stored change is announced on
-   * {@link #CHANGED_ADDRESS}, and each change another node announces is followed here.
+   * {@link #CHANGED_ADDRESS}, each change another node announces is followed here, and every
+   * {@link #RECONCILE_SECONDS} the proxies here are checked against the store for one missed.
    *
    * @param nodeId this node's id in the cluster
    */
   public Future<Void> followCluster(String nodeId) {
     this.node = nodeId;
+    reconciling = vertx.setPeriodic(TimeUnit.SECONDS.toMillis(RECONCILE_SECONDS), t -> reconcile()
+        .onFailure(e -> LOG.warn("Cluster: could not check this node's proxies against the store: {}", e.getMessage())));
     return vertx.eventBus().<JsonObject>consumer(CHANGED_ADDRESS, message -> {
       JsonObject change = message.body();
       if (!nodeId.equals(change.getString("node")) && change.getValue("id") instanceof String id) {
@@ -128,15 +141,44 @@ public final class ProxyManager {
    * started, stopped or deleted it. Reconfigured in place when only its settings changed.
    */
   public Future<Void> reload(String id) {
-    return serialized(() -> store.find(id).compose(found -> {
-      ports.forgetUsed();
-      ProxyDefinition live = deployments.current(id);
-      if (found.isEmpty()) {
-        deployments.forget(id);
-        return live == null ? Future.succeededFuture() : deployments.transition(live, null);
+    return serialized(() -> store.find(id).compose(found -> follow(id, found.orElse(null))));
+  }
+
+  /**
+   * Makes every proxy here that is out of step with the store match it, and says how many were:
+   * a change whose announcement this node never heard (it was cut off from the others while the
+   * change was made) or could not follow then is followed now.
+   */
+  Future<Integer> reconcile() {
+    return serialized(() -> store.list().compose(stored -> {
+      Set<String> gone = deployments.known();
+      List<Future<Void>> followed = new ArrayList<>();
+      for (ProxyDefinition proxy : stored) {
+        gone.remove(proxy.id());
+        if (deployments.outOfStep(proxy)) {
+          LOG.info("Cluster: proxy '{}' ({}) here was out of step with the store (a change made on another node, "
+              + "not followed here yet); following it now", proxy.name(), proxy.id());
+          followed.add(follow(proxy.id(), proxy));
+        }
       }
-      return deployments.transition(live, found.get());
+      for (String id : gone) {
+        LOG.info("Cluster: proxy {} was deleted on another node, not followed here yet; following it now", id);
+        followed.add(follow(id, null));
+      }
+      // Each one that cannot run here says why itself (it reads failed); the others go on.
+      return Future.join(followed).otherwiseEmpty().map(followed.size());
     }));
+  }
+
+  /** Makes the live proxy {@code id} match {@code stored} ({@code null}: it was deleted). */
+  private Future<Void> follow(String id, ProxyDefinition stored) {
+    ports.forgetUsed();
+    ProxyDefinition live = deployments.current(id);
+    if (stored == null) {
+      deployments.forget(id);
+      return live == null ? Future.succeededFuture() : deployments.transition(live, null);
+    }
+    return deployments.transition(live, stored);
   }
 
   /** Tells the other nodes of the cluster, if any, that proxy {@code id} changed in the store. */
@@ -275,6 +317,7 @@ public final class ProxyManager {
    */
   public Future<Void> shutdown() {
     closing = true;
+    vertx.cancelTimer(reconciling);
     return deployments.stopAll();
   }
 
