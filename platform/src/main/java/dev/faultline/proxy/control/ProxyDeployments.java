@@ -53,8 +53,12 @@ final class ProxyDeployments {
   private record Deployment(String deploymentId, ProxyDefinition proxy, List<ProxyVerticle> instances) {
   }
 
-  /** Why {@code proxy}, as it was then, could not run here. */
-  private record Failure(ProxyDefinition proxy, String reason) {
+  /**
+   * Why {@code proxy}, as it was then, could not run here.
+   *
+   * @param portHeldHere whether another proxy of this node had its port (which it may leave)
+   */
+  private record Failure(ProxyDefinition proxy, String reason, boolean portHeldHere) {
   }
 
   ProxyDeployments(Vertx vertx, ProxyManager.Settings settings, PluginHost plugins, ProxyRuntime runtime) {
@@ -92,20 +96,21 @@ final class ProxyDeployments {
 
   /**
    * Whether what runs here differs from {@code stored}: it should run and does not, runs and
-   * should not, or runs other settings. One that failed to start (or to move) is out of step only
-   * once it is stored otherwise than as it failed: tried again unchanged, it would fail, and be
-   * reported, again.
+   * should not, or runs other settings. One that could not run as stored is out of step again only
+   * once it is stored otherwise, or once the proxy here that had its port has left it: tried again
+   * unchanged, it would fail, and be reported, again.
    */
   boolean outOfStep(ProxyDefinition stored) {
     Deployment current = live.get(stored.id());
-    if (current != null && current.proxy().equals(stored)) {
+    if (current == null ? !stored.running() : current.proxy().equals(stored)) {
+      // Nothing runs and nothing should (why an earlier start failed still holds), or it runs as stored.
       return false;
     }
     Failure failure = failures.get(stored.id());
-    if (failure != null) {
-      return !failure.proxy().equals(stored);
+    if (failure != null && failure.proxy().equals(stored)) {
+      return failure.portHeldHere() && portHeldByAnother(stored) == null;
     }
-    return current != null || stored.running();
+    return true;
   }
 
   /** The ids of the proxies this node runs, or failed to run. */
@@ -178,9 +183,40 @@ final class ProxyDeployments {
     }
     Provider provider = plugins.provider(to.provider()).orElseThrow();
     return reconfigure(current, to, provider)
-        .onSuccess(v -> live.put(id, new Deployment(current.deploymentId(), to, current.instances())))
+        .onSuccess(v -> {
+          live.put(id, new Deployment(current.deploymentId(), to, current.instances()));
+          failures.remove(id);
+        })
         .recover(e -> reconfigure(current, current.proxy(), plugins.provider(current.proxy().provider()).orElseThrow())
             .transform(x -> Future.failedFuture(StartFailures.translate(e, to))));
+  }
+
+  /**
+   * Makes proxy {@code id} here match what another node stored ({@code null}: deleted). Unlike
+   * {@link #transition} nothing is kept to roll back to, as the store already says otherwise: a
+   * move closes the old port before it opens the new one (which may be the port another proxy
+   * leaves), and a proxy that cannot run as stored (its port busy, its provider not loaded here,
+   * its settings refused by this node's plugin) is down here and reads failed, with why.
+   */
+  Future<Void> match(String id, ProxyDefinition stored) {
+    Deployment current = live.get(id);
+    if (stored == null || !stored.running()) {
+      failures.remove(id);
+      return current == null ? Future.succeededFuture() : undeploy(current);
+    }
+    if (current == null) {
+      return deploy(stored, true);
+    }
+    Provider provider = plugins.provider(stored.provider()).orElse(null);
+    if (provider == null || current.proxy().port() != stored.port()) {
+      return undeploy(current).compose(v -> deploy(stored, true));
+    }
+    return reconfigure(current, stored, provider)
+        .onSuccess(v -> {
+          live.put(id, new Deployment(current.deploymentId(), stored, current.instances()));
+          failures.remove(id);
+        })
+        .recover(e -> undeployFailed(current, stored, StartFailures.translate(e, stored).getMessage()));
   }
 
   /**
@@ -192,7 +228,7 @@ final class ProxyDeployments {
     Deployment current = live.get(stored.id());
     String removal = change.removedProviders().get(stored.provider());
     if (removal != null) {
-      return current != null ? undeployFailed(current, removal) : markFailed(stored, removal);
+      return current != null ? undeployFailed(current, current.proxy(), removal) : markFailed(stored, removal);
     }
     if (change.replacedProviders().contains(stored.provider())) {
       return current != null ? moveToNewProvider(current) : deploy(stored, true);
@@ -208,13 +244,13 @@ final class ProxyDeployments {
     ProxyDefinition proxy = current.proxy();
     Provider provider = plugins.provider(proxy.provider()).orElse(null);
     if (provider == null) {
-      return undeployFailed(current, "provider plugin '" + proxy.provider() + "' was removed");
+      return undeployFailed(current, proxy, "provider plugin '" + proxy.provider() + "' was removed");
     }
     return reconfigure(current, proxy, provider)
         .onSuccess(v -> LOG.info("Proxy '{}' ({}) now uses the new jar of provider {}; port {} stayed open",
             proxy.name(), proxy.id(), proxy.provider(), proxy.port()))
         // The new implementation refuses the proxy's settings: it cannot keep serving on the old one.
-        .recover(e -> undeployFailed(current, StartFailures.translate(e, proxy).getMessage()));
+        .recover(e -> undeployFailed(current, proxy, StartFailures.translate(e, proxy).getMessage()));
   }
 
   private Future<Void> reconfigure(Deployment deployment, ProxyDefinition proxy, Provider provider) {
@@ -230,10 +266,11 @@ final class ProxyDeployments {
    */
   private Future<Void> deploy(ProxyDefinition proxy, boolean announced) {
     Provider provider = plugins.provider(proxy.provider()).orElse(null);
+    ProxyException held = provider == null ? null : portHeldByAnother(proxy);
     ProxyException refused = provider == null ? ProxyException.invalid("provider",
-        "provider '" + proxy.provider() + "' is not loaded (see GET /api/plugins)") : portHeldByAnother(proxy);
+        "provider '" + proxy.provider() + "' is not loaded (see GET /api/plugins)") : held;
     if (refused != null) {
-      return Future.failedFuture(announced ? fail(proxy, refused) : refused);
+      return Future.failedFuture(announced ? fail(proxy, refused, held != null) : refused);
     }
     List<ProxyVerticle> instances = new CopyOnWriteArrayList<>();
     Supplier<ProxyVerticle> factory = () -> {
@@ -261,7 +298,7 @@ final class ProxyDeployments {
         })
         .recover(e -> {
           ProxyException failed = StartFailures.translate(e, proxy);
-          return Future.failedFuture(announced ? fail(proxy, failed) : failed);
+          return Future.failedFuture(announced ? fail(proxy, failed, false) : failed);
         })
         .mapEmpty();
   }
@@ -291,9 +328,11 @@ final class ProxyDeployments {
                 + STOP_TIMEOUT_SECONDS + " s; it is still shown as running until it does")));
   }
 
-  /** Takes a proxy down because it cannot run (its provider went): it reads failed, with why. */
-  private Future<Void> undeployFailed(Deployment deployment, String reason) {
-    ProxyDefinition proxy = deployment.proxy();
+  /**
+   * Takes a proxy down because it cannot run as {@code proxy} says (its provider went, or refuses
+   * its settings): it reads failed, with why.
+   */
+  private Future<Void> undeployFailed(Deployment deployment, ProxyDefinition proxy, String reason) {
     Future<Void> undeployment = vertx.undeploy(deployment.deploymentId())
         .onComplete(r -> {
           live.remove(proxy.id());
@@ -303,14 +342,14 @@ final class ProxyDeployments {
   }
 
   private Future<Void> markFailed(ProxyDefinition proxy, String reason) {
-    failures.put(proxy.id(), new Failure(proxy, reason));
+    failures.put(proxy.id(), new Failure(proxy, reason, false));
     publish(proxy, "failed", reason);
     LOG.warn("Proxy '{}' ({}) is down, port {} closed: {}", proxy.name(), proxy.id(), proxy.port(), reason);
     return Future.succeededFuture();
   }
 
-  private ProxyException fail(ProxyDefinition proxy, ProxyException error) {
-    failures.put(proxy.id(), new Failure(proxy, error.getMessage()));
+  private ProxyException fail(ProxyDefinition proxy, ProxyException error, boolean portHeldHere) {
+    failures.put(proxy.id(), new Failure(proxy, error.getMessage(), portHeldHere));
     publish(proxy, "failed", error.getMessage());
     LOG.warn("Proxy '{}' ({}) could not start: {}", proxy.name(), proxy.id(), error.getMessage());
     return error;

@@ -14,13 +14,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,8 +129,7 @@ public final class ProxyManager {
    */
   public Future<Void> followCluster(String nodeId) {
     this.node = nodeId;
-    reconciling = vertx.setPeriodic(TimeUnit.SECONDS.toMillis(RECONCILE_SECONDS), t -> reconcile()
-        .onFailure(e -> LOG.warn("Cluster: could not check this node's proxies against the store: {}", e.getMessage())));
+    reconcileLater();
     return vertx.eventBus().<JsonObject>consumer(CHANGED_ADDRESS, message -> {
       JsonObject change = message.body();
       if (!nodeId.equals(change.getString("node")) && change.getValue("id") instanceof String id) {
@@ -144,41 +147,65 @@ public final class ProxyManager {
     return serialized(() -> store.find(id).compose(found -> follow(id, found.orElse(null))));
   }
 
-  /**
-   * Makes every proxy here that is out of step with the store match it, and says how many were:
-   * a change whose announcement this node never heard (it was cut off from the others while the
-   * change was made) or could not follow then is followed now.
-   */
-  Future<Integer> reconcile() {
-    return serialized(() -> store.list().compose(stored -> {
-      Set<String> gone = deployments.known();
-      List<Future<Void>> followed = new ArrayList<>();
-      for (ProxyDefinition proxy : stored) {
-        gone.remove(proxy.id());
-        if (deployments.outOfStep(proxy)) {
-          LOG.info("Cluster: proxy '{}' ({}) here was out of step with the store (a change made on another node, "
-              + "not followed here yet); following it now", proxy.name(), proxy.id());
-          followed.add(follow(proxy.id(), proxy));
-        }
-      }
-      for (String id : gone) {
-        LOG.info("Cluster: proxy {} was deleted on another node, not followed here yet; following it now", id);
-        followed.add(follow(id, null));
-      }
-      // Each one that cannot run here says why itself (it reads failed); the others go on.
-      return Future.join(followed).otherwiseEmpty().map(followed.size());
-    }));
+  /** The next check against the store, {@link #RECONCILE_SECONDS} after the last one ended: a slow store never piles them up. */
+  private void reconcileLater() {
+    reconciling = vertx.setTimer(TimeUnit.SECONDS.toMillis(RECONCILE_SECONDS), t -> reconcile()
+        .onFailure(e -> LOG.warn("Cluster: could not check this node's proxies against the store: {}", e.getMessage()))
+        .onComplete(done -> {
+          if (!closing) {
+            reconcileLater();
+          }
+        }));
   }
 
-  /** Makes the live proxy {@code id} match {@code stored} ({@code null}: it was deleted). */
+  /**
+   * Makes every proxy here that is out of step with the store match it, and says which were: a
+   * change whose announcement this node never heard (it was cut off from the others while the
+   * change was made) or could not follow then is followed now.
+   */
+  Future<List<String>> reconcile() {
+    return serialized(() -> store.list().compose(this::followStore)).onSuccess(followed -> {
+      if (!followed.isEmpty()) {
+        LOG.info("Cluster: proxies out of step with the store here (changed on another node, not followed here "
+            + "yet) now follow it: {}", followed);
+      }
+    });
+  }
+
+  /**
+   * Makes every proxy here that is out of step with {@code stored} (all the proxies) match it,
+   * one at a time, and gives their ids. Those this node runs go first: a stop, a delete or a move
+   * frees a port that a proxy started after it may have been given.
+   */
+  private Future<List<String>> followStore(List<ProxyDefinition> stored) {
+    Map<String, ProxyDefinition> changed = new HashMap<>();
+    Set<String> gone = deployments.known();
+    for (ProxyDefinition proxy : stored) {
+      gone.remove(proxy.id());
+      if (deployments.outOfStep(proxy)) {
+        changed.put(proxy.id(), proxy);
+      }
+    }
+    gone.forEach(id -> changed.put(id, null));
+    return followEach(changed);
+  }
+
+  /** Follows each of {@code changed} ({@code null}: deleted), those running here first, and gives their ids. */
+  private Future<List<String>> followEach(Map<String, ProxyDefinition> changed) {
+    List<String> ids = new ArrayList<>(changed.keySet());
+    ids.sort(Comparator.comparing(id -> deployments.current(id) == null));
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : ids) {
+      // Each one that cannot run here says why itself (it reads failed); the others go on.
+      chain = chain.compose(v -> closing ? Future.<Void>succeededFuture() : follow(id, changed.get(id)).otherwiseEmpty());
+    }
+    return chain.map(ids);
+  }
+
+  /** Makes the live proxy {@code id} match {@code stored} ({@code null}: it was deleted), as another node stored it. */
   private Future<Void> follow(String id, ProxyDefinition stored) {
     ports.forgetUsed();
-    ProxyDefinition live = deployments.current(id);
-    if (stored == null) {
-      deployments.forget(id);
-      return live == null ? Future.succeededFuture() : deployments.transition(live, null);
-    }
-    return deployments.transition(live, stored);
+    return deployments.match(id, stored);
   }
 
   /** Tells the other nodes of the cluster, if any, that proxy {@code id} changed in the store. */
@@ -221,7 +248,21 @@ public final class ProxyManager {
 
   /** Gives every proxy made before accounts existed to {@code owner} (the first admin). */
   public Future<Integer> adoptOrphans(String owner) {
-    return serialized(() -> store.adoptOrphans(owner));
+    return serialized(() -> store.list().compose(before -> {
+      Set<String> orphans = before.stream().filter(proxy -> proxy.owner() == null).map(ProxyDefinition::id)
+          .collect(Collectors.toSet());
+      if (orphans.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      // Those running here run on as their owner's (an admin's may reach private networks), as the other nodes' do.
+      return store.adoptOrphans(owner)
+          .compose(adopted -> store.list())
+          .compose(after -> followEach(after.stream()
+              .filter(proxy -> orphans.contains(proxy.id()) && deployments.current(proxy.id()) != null)
+              .collect(HashMap::new, (map, proxy) -> map.put(proxy.id(), proxy), Map::putAll)))
+          .onSuccess(v -> orphans.forEach(this::announce))
+          .map(orphans.size());
+    }));
   }
 
   /**
