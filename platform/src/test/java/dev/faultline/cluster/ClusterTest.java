@@ -89,6 +89,21 @@ class ClusterTest {
     }
   }
 
+  /** A proxy moved on one node moves on every node: its new port answers everywhere, its old one nowhere. */
+  @Test
+  void aProxyMovedOnOneNodeMovesOnEveryNode() {
+    JsonObject proxy = create(0, mock("moving"));
+    int from = proxy.getInteger("port");
+    int to = FaultlineHarness.freePort();
+    awaitRunningEverywhere(proxy);
+    expect(await(admin(1, HttpMethod.PATCH, "/api/proxies/" + proxy.getString("id"), new JsonObject().put("port", to))),
+        200);
+    for (ClusterNodes.Node node : nodes) {
+      awaitStatus(node, to, 200, "moved on node 1, it answers on its new port on node " + node.index());
+      awaitDown(node, from, "moved on node 1, its old port is closed on node " + node.index());
+    }
+  }
+
   /**
    * Two nodes asked for the same name at the same moment: the shared store's unique name lets one
    * through, and the other is answered 409 naming the winner, not a database error; every node

@@ -48,6 +48,11 @@ final class ProxyDeployments {
   private final PluginHost plugins;
   private final ProxyRuntime runtime;
   private final Map<String, Deployment> live = new ConcurrentHashMap<>();
+  /**
+   * Deployments no longer live whose port is still closing (a discarded creation, the old port of
+   * a move), by deployment id: their port is still held, for the same reason a live one's is.
+   */
+  private final Map<String, ProxyDefinition> closing = new ConcurrentHashMap<>();
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
   private record Deployment(String deploymentId, ProxyDefinition proxy, List<ProxyVerticle> instances) {
@@ -57,8 +62,9 @@ final class ProxyDeployments {
    * Why {@code proxy}, as it was then, could not run here.
    *
    * @param portHeldHere whether another proxy of this node had its port (which it may leave)
+   * @param refusedHere  whether it was a change asked of this node and refused, so never stored
    */
-  private record Failure(ProxyDefinition proxy, String reason, boolean portHeldHere) {
+  private record Failure(ProxyDefinition proxy, String reason, boolean portHeldHere, boolean refusedHere) {
   }
 
   ProxyDeployments(Vertx vertx, ProxyManager.Settings settings, PluginHost plugins, ProxyRuntime runtime) {
@@ -98,19 +104,28 @@ final class ProxyDeployments {
    * Whether what runs here differs from {@code stored}: it should run and does not, runs and
    * should not, or runs other settings. One that could not run as stored is out of step again only
    * once it is stored otherwise, or once the proxy here that had its port has left it: tried again
-   * unchanged, it would fail, and be reported, again.
+   * unchanged, it would fail, and be reported, again. A start refused here is not undone by the
+   * stored {@code stopped}: the failure says why the start asked for did not happen.
    */
   boolean outOfStep(ProxyDefinition stored) {
     Deployment current = live.get(stored.id());
-    if (current == null ? !stored.running() : current.proxy().equals(stored)) {
-      // Nothing runs and nothing should (why an earlier start failed still holds), or it runs as stored.
-      return false;
+    if (current != null) {
+      return !current.proxy().equals(stored);
     }
     Failure failure = failures.get(stored.id());
+    if (!stored.running()) {
+      return failure != null && !failure.refusedHere();
+    }
     if (failure != null && failure.proxy().equals(stored)) {
       return failure.portHeldHere() && portHeldByAnother(stored) == null;
     }
     return true;
+  }
+
+  /** The change asked of this node for proxy {@code id} was refused, and nothing of it stored. */
+  void refused(String id) {
+    failures.computeIfPresent(id, (key, failure) ->
+        new Failure(failure.proxy(), failure.reason(), failure.portHeldHere(), true));
   }
 
   /** The ids of the proxies this node runs, or failed to run. */
@@ -138,8 +153,7 @@ final class ProxyDeployments {
   /** Stops a proxy {@link #startUnannounced started unannounced} that was not stored, as if it had never run. */
   Future<Void> discard(String id) {
     Deployment deployment = live.remove(id);
-    return deployment == null ? Future.succeededFuture()
-        : bounded(vertx.undeploy(deployment.deploymentId()), STOP_TIMEOUT_SECONDS);
+    return deployment == null ? Future.succeededFuture() : close(deployment);
   }
 
   /** Applies {@code change} to every running proxy that {@code which} picks, all at once. */
@@ -174,7 +188,7 @@ final class ProxyDeployments {
     }
     if (current.proxy().port() != to.port()) {
       // The move is done once the new port listens; an old port slow to close is only reported.
-      return deploy(to, true).compose(v -> bounded(vertx.undeploy(current.deploymentId()), STOP_TIMEOUT_SECONDS)
+      return deploy(to, true).compose(v -> close(current)
           .otherwise(e -> {
             LOG.warn("Proxy '{}' moved to port {}, but its old port {} did not close: {}", to.name(), to.port(),
                 current.proxy().port(), e.toString());
@@ -194,9 +208,8 @@ final class ProxyDeployments {
   /**
    * Makes proxy {@code id} here match what another node stored ({@code null}: deleted). Unlike
    * {@link #transition} nothing is kept to roll back to, as the store already says otherwise: a
-   * move closes the old port before it opens the new one (which may be the port another proxy
-   * leaves), and a proxy that cannot run as stored (its port busy, its provider not loaded here,
-   * its settings refused by this node's plugin) is down here and reads failed, with why.
+   * proxy that cannot run as stored (its new port busy, its provider not loaded here, its settings
+   * refused by this node's plugin) is down here and reads failed, with why.
    */
   Future<Void> match(String id, ProxyDefinition stored) {
     Deployment current = live.get(id);
@@ -208,8 +221,15 @@ final class ProxyDeployments {
       return deploy(stored, true);
     }
     Provider provider = plugins.provider(stored.provider()).orElse(null);
-    if (provider == null || current.proxy().port() != stored.port()) {
-      return undeploy(current).compose(v -> deploy(stored, true));
+    if (provider == null) {
+      return undeployFailed(current, stored, "provider '" + stored.provider() + "' is not loaded (see GET /api/plugins)");
+    }
+    if (current.proxy().port() != stored.port()) {
+      // The new port opens before the old one closes, as in a move made here; failed, it closes the old one too.
+      return transition(current.proxy(), stored).recover(e -> {
+        live.remove(id, current);
+        return close(current).transform(x -> Future.failedFuture(e));
+      });
     }
     return reconfigure(current, stored, provider)
         .onSuccess(v -> {
@@ -303,14 +323,27 @@ final class ProxyDeployments {
         .mapEmpty();
   }
 
-  /** The conflict when another proxy runs on {@code proxy}'s port here; null when none does. */
+  /** The conflict when another proxy runs on {@code proxy}'s port here, or is still closing it; null when none does. */
   private ProxyException portHeldByAnother(ProxyDefinition proxy) {
     for (Deployment running : live.values()) {
       if (running.proxy().port() == proxy.port() && !running.proxy().id().equals(proxy.id())) {
         return StartFailures.portUsedBy(proxy.port(), running.proxy().name());
       }
     }
+    for (ProxyDefinition leaving : closing.values()) {
+      if (leaving.port() == proxy.port()) {
+        return StartFailures.portUsedBy(proxy.port(), leaving.name());
+      }
+    }
     return null;
+  }
+
+  /** Undeploys {@code deployment}, which is no longer live; its port counts as held until it has closed. */
+  private Future<Void> close(Deployment deployment) {
+    closing.put(deployment.deploymentId(), deployment.proxy());
+    Future<Void> undeployment = vertx.undeploy(deployment.deploymentId())
+        .onComplete(r -> closing.remove(deployment.deploymentId()));
+    return bounded(undeployment, STOP_TIMEOUT_SECONDS);
   }
 
   private Future<Void> undeploy(Deployment deployment) {
@@ -342,14 +375,14 @@ final class ProxyDeployments {
   }
 
   private Future<Void> markFailed(ProxyDefinition proxy, String reason) {
-    failures.put(proxy.id(), new Failure(proxy, reason, false));
+    failures.put(proxy.id(), new Failure(proxy, reason, false, false));
     publish(proxy, "failed", reason);
     LOG.warn("Proxy '{}' ({}) is down, port {} closed: {}", proxy.name(), proxy.id(), proxy.port(), reason);
     return Future.succeededFuture();
   }
 
   private ProxyException fail(ProxyDefinition proxy, ProxyException error, boolean portHeldHere) {
-    failures.put(proxy.id(), new Failure(proxy, error.getMessage(), portHeldHere));
+    failures.put(proxy.id(), new Failure(proxy, error.getMessage(), portHeldHere, false));
     publish(proxy, "failed", error.getMessage());
     LOG.warn("Proxy '{}' ({}) could not start: {}", proxy.name(), proxy.id(), error.getMessage());
     return error;

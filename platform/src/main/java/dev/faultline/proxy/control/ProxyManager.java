@@ -13,8 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,11 +170,7 @@ public final class ProxyManager {
     });
   }
 
-  /**
-   * Makes every proxy here that is out of step with {@code stored} (all the proxies) match it,
-   * one at a time, and gives their ids. Those this node runs go first: a stop, a delete or a move
-   * frees a port that a proxy started after it may have been given.
-   */
+  /** Makes every proxy here that is out of step with {@code stored} (all the proxies) match it, and gives their ids. */
   private Future<List<String>> followStore(List<ProxyDefinition> stored) {
     Map<String, ProxyDefinition> changed = new HashMap<>();
     Set<String> gone = deployments.known();
@@ -190,16 +184,23 @@ public final class ProxyManager {
     return followEach(changed);
   }
 
-  /** Follows each of {@code changed} ({@code null}: deleted), those running here first, and gives their ids. */
+  /**
+   * Follows each of {@code changed} ({@code null}: deleted), and gives their ids: first all those
+   * running here, at once (a stop, a delete or a move frees a port that a proxy started after it
+   * may have been given), then all the others, at once. Each step is bounded, so the whole stays
+   * within a change's time; one that cannot run here says why itself (it reads failed).
+   */
   private Future<List<String>> followEach(Map<String, ProxyDefinition> changed) {
-    List<String> ids = new ArrayList<>(changed.keySet());
-    ids.sort(Comparator.comparing(id -> deployments.current(id) == null));
-    Future<Void> chain = Future.succeededFuture();
-    for (String id : ids) {
-      // Each one that cannot run here says why itself (it reads failed); the others go on.
-      chain = chain.compose(v -> closing ? Future.<Void>succeededFuture() : follow(id, changed.get(id)).otherwiseEmpty());
-    }
-    return chain.map(ids);
+    Map<Boolean, List<String>> runningHere = changed.keySet().stream()
+        .collect(Collectors.partitioningBy(id -> deployments.current(id) != null));
+    return followAtOnce(runningHere.get(true), changed)
+        .compose(v -> followAtOnce(runningHere.get(false), changed))
+        .map(v -> List.copyOf(changed.keySet()));
+  }
+
+  private Future<Void> followAtOnce(List<String> ids, Map<String, ProxyDefinition> changed) {
+    return Future.join(ids.stream().map(id -> follow(id, changed.get(id)).otherwiseEmpty()).toList())
+        .otherwiseEmpty().mapEmpty();
   }
 
   /** Makes the live proxy {@code id} match {@code stored} ({@code null}: it was deleted), as another node stored it. */
@@ -304,7 +305,7 @@ public final class ProxyManager {
           .compose(v -> store.claimsOn(id, next.name(), next.port()))
           .compose(claims -> clash(next, claims).<Future<Void>>map(Future::failedFuture)
               .orElseGet(Future::succeededFuture))
-          .compose(v -> deployments.transition(current, next))
+          .compose(v -> deployments.transition(current, next).onFailure(e -> deployments.refused(id)))
           .compose(v -> store.update(next)
               .recover(e -> deployments.transition(next, current).transform(x -> Future.failedFuture(e))))
           .onSuccess(v -> {
