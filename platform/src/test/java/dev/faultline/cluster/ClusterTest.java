@@ -410,7 +410,7 @@ class ClusterTest {
 
   /**
    * Until {@code done} holds; fails naming {@code what} after 30 s (a bound, not a speed check: a
-   * missed announcement is made up for by a check every {@code ProxyManager.RECONCILE_SECONDS}).
+   * missed announcement is made up for by a check every {@code StoreFollower.CHECK_SECONDS}).
    */
   private static void poll(java.util.function.BooleanSupplier done, String what) {
     poll(done, () -> what);

@@ -9,7 +9,6 @@ import dev.faultline.proxy.ProxyException;
 import dev.faultline.proxy.request.ProxyRuntime;
 import dev.faultline.proxy.upstream.UpstreamPolicy;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,10 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,15 +53,6 @@ public final class ProxyManager {
    */
   public static final int RESTORE_TOGETHER = 512;
 
-  /**
-   * How often, in a cluster, a node checks its proxies against the store (one read of the
-   * proxies), for the change it missed: announcements are not kept for a node that is cut off.
-   */
-  static final long RECONCILE_SECONDS = 10;
-
-  /** The last bound on a whole change (several steps and store calls), after which the next one goes. */
-  static final long CHANGE_TIMEOUT_SECONDS = 60;
-
   private final Vertx vertx;
   private final ProxyStore store;
   private final PluginHost plugins;
@@ -74,13 +62,10 @@ public final class ProxyManager {
   private final ProxyView view;
   private final UpstreamPolicy upstreams;
   private volatile int adminPort;
-  private Future<?> queue = Future.succeededFuture();
-  private volatile boolean closing;
-  private volatile long changeTimeoutMs = TimeUnit.SECONDS.toMillis(CHANGE_TIMEOUT_SECONDS);
+  private final ChangeQueue changes = new ChangeQueue();
+  private final StoreFollower follower;
   /** This node's id in its cluster, which its announcements carry; {@code null}: not clustered, nothing announced. */
   private volatile String node;
-  /** The timer of the periodic check against the store, in a cluster; -1: none. */
-  private volatile long reconciling = -1;
 
   /**
    * What proxies are run with.
@@ -103,6 +88,7 @@ public final class ProxyManager {
     this.deployments = new ProxyDeployments(vertx, settings, plugins, runtime);
     this.ports = new PortAllocator(vertx, settings, () -> adminPort, store::firstFreePort,
         placed -> establish(placed, true));
+    this.follower = new StoreFollower(vertx, changes, store, deployments, ports);
     this.view = new ProxyView(settings.host(), plugins);
     this.upstreams = runtime.upstreams();
     this.adminPort = settings.adminPort();
@@ -110,7 +96,7 @@ public final class ProxyManager {
 
   /** For tests: how long a whole change may take before it is given up. */
   void changeTimeout(long millis) {
-    this.changeTimeoutMs = millis;
+    changes.timeout(millis);
   }
 
   /** The port the admin API actually bound, which no proxy may take. */
@@ -120,93 +106,18 @@ public final class ProxyManager {
 
   /**
    * Joins the other nodes of a cluster: from now on each stored change is announced on
-   * {@link #CHANGED_ADDRESS}, each change another node announces is followed here, and every
-   * {@link #RECONCILE_SECONDS} the proxies here are checked against the store for one missed.
+   * {@link #CHANGED_ADDRESS}, and this node follows the others' (see {@link StoreFollower}).
    *
    * @param nodeId this node's id in the cluster
    */
   public Future<Void> followCluster(String nodeId) {
     this.node = nodeId;
-    reconcileLater();
-    return vertx.eventBus().<JsonObject>consumer(CHANGED_ADDRESS, message -> {
-      JsonObject change = message.body();
-      if (!nodeId.equals(change.getString("node")) && change.getValue("id") instanceof String id) {
-        reload(id).onFailure(e -> LOG.warn("Cluster: could not follow the change of proxy {} made on node {}: {}", id,
-            change.getString("node"), e.getMessage()));
-      }
-    }).completion();
+    return follower.start(nodeId);
   }
 
-  /**
-   * Makes this node's live proxy {@code id} match what is stored: another node created, changed,
-   * started, stopped or deleted it. Reconfigured in place when only its settings changed.
-   */
-  public Future<Void> reload(String id) {
-    return serialized(() -> store.find(id).compose(found -> follow(id, found.orElse(null))));
-  }
-
-  /** The next check against the store, {@link #RECONCILE_SECONDS} after the last one ended: a slow store never piles them up. */
-  private void reconcileLater() {
-    reconciling = vertx.setTimer(TimeUnit.SECONDS.toMillis(RECONCILE_SECONDS), t -> reconcile()
-        .onFailure(e -> LOG.warn("Cluster: could not check this node's proxies against the store: {}", e.getMessage()))
-        .onComplete(done -> {
-          if (!closing) {
-            reconcileLater();
-          }
-        }));
-  }
-
-  /**
-   * Makes every proxy here that is out of step with the store match it, and says which were: a
-   * change whose announcement this node never heard (it was cut off from the others while the
-   * change was made) or could not follow then is followed now.
-   */
+  /** Checks the proxies here against the store now, and says which it followed (see {@link StoreFollower#check}). */
   Future<List<String>> reconcile() {
-    return serialized(() -> store.list().compose(this::followStore)).onSuccess(followed -> {
-      if (!followed.isEmpty()) {
-        LOG.info("Cluster: proxies out of step with the store here (changed on another node, not followed here "
-            + "yet) now follow it: {}", followed);
-      }
-    });
-  }
-
-  /** Makes every proxy here that is out of step with {@code stored} (all the proxies) match it, and gives their ids. */
-  private Future<List<String>> followStore(List<ProxyDefinition> stored) {
-    Map<String, ProxyDefinition> changed = new HashMap<>();
-    Set<String> gone = deployments.known();
-    for (ProxyDefinition proxy : stored) {
-      gone.remove(proxy.id());
-      if (deployments.outOfStep(proxy)) {
-        changed.put(proxy.id(), proxy);
-      }
-    }
-    gone.forEach(id -> changed.put(id, null));
-    return followEach(changed);
-  }
-
-  /**
-   * Follows each of {@code changed} ({@code null}: deleted), and gives their ids: first all those
-   * running here, at once (a stop, a delete or a move frees a port that a proxy started after it
-   * may have been given), then all the others, at once. Each step is bounded, so the whole stays
-   * within a change's time; one that cannot run here says why itself (it reads failed).
-   */
-  private Future<List<String>> followEach(Map<String, ProxyDefinition> changed) {
-    Map<Boolean, List<String>> runningHere = changed.keySet().stream()
-        .collect(Collectors.partitioningBy(id -> deployments.current(id) != null));
-    return followAtOnce(runningHere.get(true), changed)
-        .compose(v -> followAtOnce(runningHere.get(false), changed))
-        .map(v -> List.copyOf(changed.keySet()));
-  }
-
-  private Future<Void> followAtOnce(List<String> ids, Map<String, ProxyDefinition> changed) {
-    return Future.join(ids.stream().map(id -> follow(id, changed.get(id)).otherwiseEmpty()).toList())
-        .otherwiseEmpty().mapEmpty();
-  }
-
-  /** Makes the live proxy {@code id} match {@code stored} ({@code null}: it was deleted), as another node stored it. */
-  private Future<Void> follow(String id, ProxyDefinition stored) {
-    ports.forgetUsed();
-    return deployments.match(id, stored);
+    return follower.check();
   }
 
   /** Tells the other nodes of the cluster, if any, that proxy {@code id} changed in the store. */
@@ -249,7 +160,7 @@ public final class ProxyManager {
 
   /** Gives every proxy made before accounts existed to {@code owner} (the first admin). */
   public Future<Integer> adoptOrphans(String owner) {
-    return serialized(() -> store.list().compose(before -> {
+    return changes.run(() -> store.list().compose(before -> {
       Set<String> orphans = before.stream().filter(proxy -> proxy.owner() == null).map(ProxyDefinition::id)
           .collect(Collectors.toSet());
       if (orphans.isEmpty()) {
@@ -258,7 +169,7 @@ public final class ProxyManager {
       // Those running here run on as their owner's (an admin's may reach private networks), as the other nodes' do.
       return store.adoptOrphans(owner)
           .compose(adopted -> store.list())
-          .compose(after -> followEach(after.stream()
+          .compose(after -> follower.followEach(after.stream()
               .filter(proxy -> orphans.contains(proxy.id()) && deployments.current(proxy.id()) != null)
               .collect(HashMap::new, (map, proxy) -> map.put(proxy.id(), proxy), Map::putAll)))
           .onSuccess(v -> orphans.forEach(this::announce))
@@ -280,7 +191,7 @@ public final class ProxyManager {
 
   /** Creates a proxy owned by {@code owner}. */
   public Future<JsonObject> create(JsonObject body, String owner) {
-    return serialized(() -> {
+    return changes.run(() -> {
       ProxyDefinition proxy = input.create(body, owner);
       return checkUpstream(body, proxy)
           .compose(v -> checkSettings(proxy))
@@ -292,7 +203,7 @@ public final class ProxyManager {
   }
 
   public Future<JsonObject> update(String id, JsonObject patch) {
-    return serialized(() -> find(id).compose(current -> {
+    return changes.run(() -> find(id).compose(current -> {
       ProxyDefinition changed = input.patch(current, patch);
       if (changed.port() == 0) {
         changed = changed.withPort(current.port());
@@ -327,7 +238,7 @@ public final class ProxyManager {
   }
 
   public Future<Void> delete(String id) {
-    return serialized(() -> find(id).compose(proxy -> deployments.transition(proxy, null)
+    return changes.run(() -> find(id).compose(proxy -> deployments.transition(proxy, null)
         .compose(v -> store.delete(id))
         .onSuccess(v -> ports.freed(proxy.port()))
         .onSuccess(v -> deployments.forget(id))
@@ -337,7 +248,7 @@ public final class ProxyManager {
 
   /** At boot: starts every proxy that was running. One that cannot start is reported, not fatal. */
   public Future<Void> restore() {
-    return serialized(() -> store.list().compose(proxies -> {
+    return changes.run(() -> store.list().compose(proxies -> {
       List<ProxyDefinition> running = proxies.stream().filter(ProxyDefinition::running).toList();
       // A group at a time: one after the other, a thousand proxies took seconds to come back, and
       // all at once would open every port and upstream session in the same instant.
@@ -358,8 +269,8 @@ public final class ProxyManager {
    * for from now on are refused, and each proxy's stop is bounded on its own.
    */
   public Future<Void> shutdown() {
-    closing = true;
-    vertx.cancelTimer(reconciling);
+    changes.close();
+    follower.stop();
     return deployments.stopAll();
   }
 
@@ -391,7 +302,7 @@ public final class ProxyManager {
    * restart the proxy runs again if its provider is there.
    */
   public Future<Void> providersChanged(PluginHost.PluginChange change) {
-    return serialized(() -> store.list().compose(proxies -> Future.join(proxies.stream()
+    return changes.run(() -> store.list().compose(proxies -> Future.join(proxies.stream()
             .filter(ProxyDefinition::running)
             .map(proxy -> deployments.follow(proxy, change).otherwiseEmpty())
             .toList())
@@ -482,41 +393,5 @@ public final class ProxyManager {
       }
     }
     return Optional.empty();
-  }
-
-  /**
-   * Runs admin changes one after another, each seeing the previous one's outcome. A change that
-   * has not finished after {@link #CHANGE_TIMEOUT_SECONDS} fails, and the queue moves on.
-   */
-  private synchronized <T> Future<T> serialized(Supplier<Future<T>> change) {
-    Promise<T> result = Promise.promise();
-    queue = queue.transform(previous -> {
-      Future<T> bounded = bounded(begin(change));
-      bounded.onComplete(result);
-      return bounded.otherwiseEmpty();
-    });
-    return result.future();
-  }
-
-  private <T> Future<T> begin(Supplier<Future<T>> change) {
-    if (closing) {
-      return Future.failedFuture(ProxyException.unavailable("Faultline is shutting down; no change is made"));
-    }
-    try {
-      return change.get();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  private <T> Future<T> bounded(Future<T> change) {
-    return change.timeout(changeTimeoutMs, TimeUnit.MILLISECONDS).recover(e -> {
-      if (change.isComplete()) {
-        return Future.failedFuture(e);
-      }
-      LOG.error("A proxy change did not finish within {} ms; the next change goes ahead", changeTimeoutMs);
-      return Future.failedFuture(ProxyException.unavailable("the change did not finish within "
-          + changeTimeoutMs / 1000 + " s and was given up; GET the proxy to see its state now"));
-    });
   }
 }
