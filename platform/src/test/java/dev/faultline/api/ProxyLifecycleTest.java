@@ -387,6 +387,25 @@ class ProxyLifecycleTest {
     assertTrue(error.getString("message").contains(field), error.encode());
   }
 
+  /**
+   * The store refuses the name or port, but no proxy has it by the time the refusal is explained
+   * (another node changed that one in the same instant; here a trigger refuses as the unique index
+   * would): still a 409 naming the field, never a 500, and nothing is left behind.
+   */
+  @Test
+  void aClashWhoseHolderIsGoneWhenLookedForIsStillAConflict() {
+    for (String column : List.of("name", "port")) {
+      await(faultline.database().pool().query("CREATE TRIGGER gone_" + column + " BEFORE INSERT ON proxies WHEN "
+          + "NEW.name = 'gone-" + column + "' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: proxies." + column
+          + "'); END").execute());
+      int port = FaultlineHarness.freePort();
+      assertMessage(admin("POST", "/api/proxies", new JsonObject().put("name", "gone-" + column).put("provider", "mock")
+          .put("port", port)), column, "has let it go since");
+      assertFalse(listening(port), "the refused proxy's port is still open");
+    }
+    assertEquals(0, admin("GET", "/api/proxies", null).bodyAsJsonArray().size(), "refusals stored nothing");
+  }
+
   private static void assertMessage(HttpResponse<Buffer> response, String field, String message) {
     assertEquals(409, response.statusCode(), response.bodyAsString());
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");

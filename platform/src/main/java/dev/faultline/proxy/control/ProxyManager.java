@@ -7,6 +7,7 @@ import dev.faultline.proxy.ProxyBlocks;
 import dev.faultline.proxy.ProxyDefinition;
 import dev.faultline.proxy.ProxyException;
 import dev.faultline.proxy.request.ProxyRuntime;
+import dev.faultline.store.StoreKind;
 import dev.faultline.proxy.upstream.UpstreamPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -375,8 +376,26 @@ public final class ProxyManager {
   private <T> Future<T> explain(ProxyDefinition proxy, Throwable error) {
     return store.claimsOn(proxy.id(), proxy.name(), proxy.port()).transform(looked -> {
       Optional<ProxyException> clash = looked.succeeded() ? clash(proxy, looked.result()) : Optional.empty();
-      return Future.failedFuture(clash.isPresent() ? clash.get() : error);
+      return Future.failedFuture(clash.isPresent() ? clash.get()
+          : StoreKind.uniqueViolation(error) ? letGo(proxy, error) : error);
     });
+  }
+
+  /**
+   * The store refused {@code proxy}'s name or port, but no proxy had it any more when looked for:
+   * another node changed or deleted that one in the same instant. A conflict all the same, and
+   * trying again works.
+   */
+  private static ProxyException letGo(ProxyDefinition proxy, Throwable error) {
+    boolean port = false;
+    for (Throwable t = error; t != null && !port; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      // SQLite names the column, PostgreSQL the index.
+      port = message.contains("proxies.port") || message.contains("proxies_port_key");
+    }
+    return ProxyException.conflict(port ? "port" : "name", "another proxy had " + (port ? "port " + proxy.port()
+        : "the name '" + proxy.name() + "'") + " as this one was stored, and has let it go since (it was changed "
+        + "on another node in that instant); try again");
   }
 
   /** The conflict with another proxy that has {@code proxy}'s name (first) or port, if any of {@code claims} does. */
