@@ -404,6 +404,16 @@ class ProxyLifecycleTest {
       assertFalse(listening(port), "the refused proxy's port is still open");
     }
     assertEquals(0, admin("GET", "/api/proxies", null).bodyAsJsonArray().size(), "refusals stored nothing");
+
+    // The same for a change: the store refuses a rename, and it is a 409, the proxy left as it was.
+    int port = FaultlineHarness.freePort();
+    String id = create(new JsonObject().put("name", "stays").put("provider", "mock").put("port", port)).getString("id");
+    await(faultline.database().pool().query("CREATE TRIGGER gone_rename BEFORE UPDATE ON proxies WHEN "
+        + "NEW.name = 'gone-rename' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: proxies.name'); END").execute());
+    assertMessage(admin("PATCH", "/api/proxies/" + id, new JsonObject().put("name", "gone-rename")), "name",
+        "has let it go since");
+    assertEquals("stays", admin("GET", "/api/proxies/" + id, null).bodyAsJsonObject().getString("name"));
+    assertEquals(200, chat(port).statusCode(), "the refused change left it serving on its port");
   }
 
   private static void assertMessage(HttpResponse<Buffer> response, String field, String message) {

@@ -304,8 +304,8 @@ final class ProxyDeployments {
           if (deployment.isComplete()) {
             return Future.failedFuture(e);
           }
-          // Given up: should it still come up, nobody asked for it any more.
-          deployment.onSuccess(vertx::undeploy);
+          // Given up: should it still come up, nobody asked for it any more; its port is held until it has closed.
+          deployment.onSuccess(late -> close(new Deployment(late, proxy, instances)));
           return Future.failedFuture(ProxyException.unavailable("proxy '" + proxy.name() + "' did not start within "
               + START_TIMEOUT_SECONDS + " s (provider '" + proxy.provider() + "'); it was not started"));
         })
@@ -332,7 +332,8 @@ final class ProxyDeployments {
     }
     for (ProxyDefinition leaving : closing.values()) {
       if (leaving.port() == proxy.port()) {
-        return StartFailures.portUsedBy(proxy.port(), leaving.name());
+        return ProxyException.conflict("port", proxy.port() + " is still closing after proxy '" + leaving.name()
+            + "' left it; try again in a moment");
       }
     }
     return null;
@@ -350,7 +351,8 @@ final class ProxyDeployments {
     ProxyDefinition proxy = deployment.proxy();
     Future<Void> undeployment = vertx.undeploy(deployment.deploymentId())
         .onComplete(r -> {
-          live.remove(proxy.id());
+          // This deployment only: a move may have put the proxy's next one in its place meanwhile.
+          live.remove(proxy.id(), deployment);
           publish(proxy, "stopped", null);
           LOG.info("Proxy '{}' ({}) stopped; port {} closed", proxy.name(), proxy.id(), proxy.port());
         });
@@ -368,7 +370,7 @@ final class ProxyDeployments {
   private Future<Void> undeployFailed(Deployment deployment, ProxyDefinition proxy, String reason) {
     Future<Void> undeployment = vertx.undeploy(deployment.deploymentId())
         .onComplete(r -> {
-          live.remove(proxy.id());
+          live.remove(proxy.id(), deployment);
           markFailed(proxy, reason);
         });
     return bounded(undeployment, STOP_TIMEOUT_SECONDS);

@@ -219,7 +219,7 @@ public final class ProxyManager {
               .orElseGet(Future::succeededFuture))
           .compose(v -> deployments.transition(current, next).onFailure(e -> deployments.refused(id)))
           .compose(v -> store.update(next)
-              .recover(e -> deployments.transition(next, current).transform(x -> Future.failedFuture(e))))
+              .recover(e -> deployments.transition(next, current).transform(x -> explain(next, e))))
           .onSuccess(v -> {
             if (next.port() != current.port()) {
               ports.freed(current.port());
@@ -390,8 +390,8 @@ public final class ProxyManager {
     boolean port = false;
     for (Throwable t = error; t != null && !port; t = t.getCause()) {
       String message = String.valueOf(t.getMessage());
-      // SQLite names the column, PostgreSQL the index.
-      port = message.contains("proxies.port") || message.contains("proxies_port_key");
+      // SQLite names the column, PostgreSQL the index (quoted, unlike the value it may go on to show).
+      port = message.contains("UNIQUE constraint failed: proxies.port") || message.contains("\"proxies_port_key\"");
     }
     return ProxyException.conflict(port ? "port" : "name", "another proxy had " + (port ? "port " + proxy.port()
         : "the name '" + proxy.name() + "'") + " as this one was stored, and has let it go since (it was changed "

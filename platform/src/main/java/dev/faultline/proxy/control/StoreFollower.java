@@ -79,18 +79,23 @@ final class StoreFollower {
   }
 
   /**
-   * Follows each of {@code changed} ({@code null}: deleted), and gives their ids: first all those
-   * running here, at once (a stop, a delete or a move frees a port that a proxy started after it
-   * may have been given), then all the others, at once. Each step is bounded, so the whole stays
-   * within a change's time; one that cannot run here says why itself (it reads failed). To be run
-   * as part of a change.
+   * Follows each of {@code changed} ({@code null}: deleted), and gives their ids, in three rounds,
+   * each all at once: those running here that stop or go, then those running here that change
+   * or move, then those that start. A port freed in a round is free for the rounds after it. Each
+   * step is bounded, so the whole stays within a change's time; one that cannot run here says why
+   * itself (it reads failed). To be run as part of a change.
    */
   Future<List<String>> followEach(Map<String, ProxyDefinition> changed) {
-    Map<Boolean, List<String>> runningHere = changed.keySet().stream()
-        .collect(Collectors.partitioningBy(id -> deployments.current(id) != null));
-    return followAtOnce(runningHere.get(true), changed)
-        .compose(v -> followAtOnce(runningHere.get(false), changed))
-        .map(v -> List.copyOf(changed.keySet()));
+    Map<Integer, List<String>> rounds = changed.keySet().stream().collect(Collectors.groupingBy(id -> {
+      ProxyDefinition stored = changed.get(id);
+      return deployments.current(id) == null ? 2 : stored == null || !stored.running() ? 0 : 1;
+    }));
+    Future<Void> done = Future.succeededFuture();
+    for (int round = 0; round < 3; round++) {
+      List<String> ids = rounds.getOrDefault(round, List.of());
+      done = done.compose(v -> followAtOnce(ids, changed));
+    }
+    return done.map(v -> List.copyOf(changed.keySet()));
   }
 
   /** The next check, {@link #CHECK_SECONDS} after the last one ended: a slow store never piles them up. */
