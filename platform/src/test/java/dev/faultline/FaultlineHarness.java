@@ -70,6 +70,29 @@ public final class FaultlineHarness {
     throw new IllegalStateException("no free port between " + LOWEST_PORT + " and " + below);
   }
 
+  /**
+   * The first of {@code count} consecutive ports nothing listens on right now, each tried: a range
+   * for proxies given ports automatically, none of which a server that is already up holds.
+   */
+  public static int freeRange(int count) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int from = freePort();
+      if (from + count - 1 < ephemeralFrom() && java.util.stream.IntStream.range(from + 1, from + count)
+          .allMatch(FaultlineHarness::bindable)) {
+        return from;
+      }
+    }
+    throw new IllegalStateException("no " + count + " free ports in a row below " + ephemeralFrom());
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      return true;
+    } catch (IOException taken) {
+      return false;
+    }
+  }
+
   /** The first port of the system's range for outgoing connections (Linux; 32768 elsewhere). */
   private static int ephemeralFrom() {
     try {

@@ -23,6 +23,9 @@ import java.util.stream.IntStream;
  */
 final class ClusterNodes {
 
+  /** How many ports the proxies' range has. */
+  private static final int PROXY_PORTS = 41;
+
   final List<Integer> hazelcastPorts;
   final List<String> members;
   final int portFrom;
@@ -39,10 +42,22 @@ final class ClusterNodes {
   ClusterNodes(Path dataDir, int count, String storeUrl) {
     this.dataDir = dataDir;
     this.storeUrl = storeUrl;
-    this.hazelcastPorts = IntStream.range(0, count).mapToObj(i -> FaultlineHarness.freePort()).toList();
+    // The proxies' range first, then every other port outside it: a node whose Hazelcast or
+    // bridge port is a proxy's could not run that proxy ("in use by another program").
+    this.portFrom = FaultlineHarness.freeRange(PROXY_PORTS);
+    this.hazelcastPorts = IntStream.range(0, count).mapToObj(i -> freePort()).toList();
     this.members = hazelcastPorts.stream().map(port -> "127.0.0.1:" + port).toList();
-    this.portFrom = FaultlineHarness.freePort();
-    this.bridgePorts = IntStream.range(0, count).mapToObj(i -> FaultlineHarness.freePort()).toList();
+    this.bridgePorts = IntStream.range(0, count).mapToObj(i -> freePort()).toList();
+  }
+
+  /** A port nothing listens on right now, outside the proxies' range. */
+  int freePort() {
+    while (true) {
+      int port = FaultlineHarness.freePort();
+      if (port < portFrom || port > portTo()) {
+        return port;
+      }
+    }
   }
 
   /** Node {@code i}'s loopback address. */
@@ -72,7 +87,7 @@ final class ClusterNodes {
 
   /** The last port of the proxies' range, the same on every node. */
   int portTo() {
-    return Math.min(portFrom + 40, 65535);
+    return portFrom + PROXY_PORTS - 1;
   }
 
   Path dataDir() {
