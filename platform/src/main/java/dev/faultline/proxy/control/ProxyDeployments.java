@@ -195,12 +195,7 @@ final class ProxyDeployments {
             return null;
           }));
     }
-    Provider provider = plugins.provider(to.provider()).orElseThrow();
-    return reconfigure(current, to, provider)
-        .onSuccess(v -> {
-          live.put(id, new Deployment(current.deploymentId(), to, current.instances()));
-          failures.remove(id);
-        })
+    return reconfigureLive(current, to, plugins.provider(to.provider()).orElseThrow())
         .recover(e -> reconfigure(current, current.proxy(), plugins.provider(current.proxy().provider()).orElseThrow())
             .transform(x -> Future.failedFuture(StartFailures.translate(e, to))));
   }
@@ -231,11 +226,7 @@ final class ProxyDeployments {
         return close(current).transform(x -> Future.failedFuture(e));
       });
     }
-    return reconfigure(current, stored, provider)
-        .onSuccess(v -> {
-          live.put(id, new Deployment(current.deploymentId(), stored, current.instances()));
-          failures.remove(id);
-        })
+    return reconfigureLive(current, stored, provider)
         .recover(e -> undeployFailed(current, stored, StartFailures.translate(e, stored).getMessage()));
   }
 
@@ -271,6 +262,14 @@ final class ProxyDeployments {
             proxy.name(), proxy.id(), proxy.provider(), proxy.port()))
         // The new implementation refuses the proxy's settings: it cannot keep serving on the old one.
         .recover(e -> undeployFailed(current, proxy, StartFailures.translate(e, proxy).getMessage()));
+  }
+
+  /** Reconfigures a running proxy in place; once done, it runs as {@code to}. */
+  private Future<Void> reconfigureLive(Deployment current, ProxyDefinition to, Provider provider) {
+    return reconfigure(current, to, provider).onSuccess(v -> {
+      live.put(to.id(), new Deployment(current.deploymentId(), to, current.instances()));
+      failures.remove(to.id());
+    });
   }
 
   private Future<Void> reconfigure(Deployment deployment, ProxyDefinition proxy, Provider provider) {

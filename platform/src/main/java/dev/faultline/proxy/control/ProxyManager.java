@@ -17,10 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,23 +157,22 @@ public final class ProxyManager {
     return store.find(id).map(found -> found.map(ProxyDefinition::owner));
   }
 
-  /** Gives every proxy made before accounts existed to {@code owner} (the first admin). */
+  /**
+   * Gives every proxy made before accounts existed to {@code owner} (the first admin). Those
+   * running here run on as their owner's (an admin's may reach private networks), and the other
+   * nodes are told, so theirs do too.
+   */
   public Future<Integer> adoptOrphans(String owner) {
-    return changes.run(() -> store.list().compose(before -> {
-      Set<String> orphans = before.stream().filter(proxy -> proxy.owner() == null).map(ProxyDefinition::id)
-          .collect(Collectors.toSet());
-      if (orphans.isEmpty()) {
-        return Future.succeededFuture(0);
-      }
-      // Those running here run on as their owner's (an admin's may reach private networks), as the other nodes' do.
-      return store.adoptOrphans(owner)
-          .compose(adopted -> store.list())
-          .compose(after -> follower.followEach(after.stream()
-              .filter(proxy -> orphans.contains(proxy.id()) && deployments.current(proxy.id()) != null)
-              .collect(HashMap::new, (map, proxy) -> map.put(proxy.id(), proxy), Map::putAll)))
-          .onSuccess(v -> orphans.forEach(this::announce))
-          .map(orphans.size());
-    }));
+    return changes.run(() -> store.adoptOrphans(owner).compose(adopted -> adopted == 0 ? Future.succeededFuture(0)
+        : store.list().compose(stored -> {
+          List<ProxyDefinition> owned = stored.stream().filter(proxy -> owner.equals(proxy.owner())).toList();
+          Map<String, ProxyDefinition> runningHere = new HashMap<>();
+          owned.stream().filter(proxy -> deployments.current(proxy.id()) != null && deployments.outOfStep(proxy))
+              .forEach(proxy -> runningHere.put(proxy.id(), proxy));
+          return follower.followEach(runningHere)
+              .onSuccess(v -> owned.forEach(proxy -> announce(proxy.id())))
+              .map(adopted);
+        })));
   }
 
   /**

@@ -4,12 +4,12 @@ import dev.faultline.proxy.ProxyDefinition;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,16 +86,15 @@ final class StoreFollower {
    * itself (it reads failed). To be run as part of a change.
    */
   Future<List<String>> followEach(Map<String, ProxyDefinition> changed) {
-    Map<Integer, List<String>> rounds = changed.keySet().stream().collect(Collectors.groupingBy(id -> {
-      ProxyDefinition stored = changed.get(id);
-      return deployments.current(id) == null ? 2 : stored == null || !stored.running() ? 0 : 1;
-    }));
-    Future<Void> done = Future.succeededFuture();
-    for (int round = 0; round < 3; round++) {
-      List<String> ids = rounds.getOrDefault(round, List.of());
-      done = done.compose(v -> followAtOnce(ids, changed));
-    }
-    return done.map(v -> List.copyOf(changed.keySet()));
+    List<String> goes = new ArrayList<>();
+    List<String> changes = new ArrayList<>();
+    List<String> starts = new ArrayList<>();
+    changed.forEach((id, stored) -> (deployments.current(id) == null ? starts
+        : stored == null || !stored.running() ? goes : changes).add(id));
+    return followAtOnce(goes, changed)
+        .compose(v -> followAtOnce(changes, changed))
+        .compose(v -> followAtOnce(starts, changed))
+        .map(v -> List.copyOf(changed.keySet()));
   }
 
   /** The next check, {@link #CHECK_SECONDS} after the last one ended: a slow store never piles them up. */
