@@ -210,6 +210,18 @@ class ReconcileTest {
     }
   }
 
+  /** Adopting proxies made before accounts existed changes the running ones here too, not only their rows. */
+  @Test
+  void adoptedProxiesRunAsTheirNewOwners() {
+    JsonObject proxy = create(new JsonObject().put("name", "orphan").put("provider", "mock"));
+    sql("UPDATE proxies SET owner_id = NULL WHERE id = ?", proxy.getString("id"));
+    assertEquals(List.of(proxy.getString("id")), reconcile(), "it runs here with no owner, as one made before accounts");
+
+    assertEquals(1, await(faultline.proxies().adoptOrphans(proxy.getString("owner"))));
+    assertEquals(List.of(), reconcile(), "it runs as the adopter's");
+    assertEquals(200, chat(proxy.getInteger("port")).statusCode(), "reconfigured in place, its port open throughout");
+  }
+
   private void assertFailed(JsonObject proxy, String why) {
     JsonObject seen = get(proxy);
     assertEquals("failed", seen.getString("status"), seen.encode());
