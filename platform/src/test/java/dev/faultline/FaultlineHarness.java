@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 
 /**
  * Starts a whole Faultline for a test: a real SQLite file in a temp folder, the real plugin jars
@@ -32,6 +33,8 @@ public final class FaultlineHarness {
   public static final Path PLUGINS = Path.of(System.getProperty("faultline.test.plugins", "target/plugins"));
   /** The lowest port {@link #freePort} hands out. */
   private static final int LOWEST_PORT = 10_000;
+  /** The next port {@link #freeRange} tries; below {@link #LOWEST_PORT} until the first pick. */
+  private static int next;
 
   private FaultlineHarness() {
   }
@@ -42,8 +45,8 @@ public final class FaultlineHarness {
   public static final String ADMIN_TOKEN = "flt_harness-admin-token-0123456789abcdefghijklmnop";
 
   public static FaultlineConfig config(Path dataDir) {
-    int from = freePort();
-    return new FaultlineConfig("127.0.0.1", 0, dataDir, PLUGINS, null, from, Math.min(from + 20, 65535), 1024 * 1024, 1)
+    int from = freeRange(21);
+    return new FaultlineConfig("127.0.0.1", 0, dataDir, PLUGINS, null, from, from + 20, 1024 * 1024, 1)
         .withAuth(AuthSettings.defaults().withAdmin(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN));
   }
 
@@ -58,31 +61,35 @@ public final class FaultlineHarness {
    * restarted cluster node's admin port once did.
    */
   public static int freePort() {
-    int below = ephemeralFrom();
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(below - LOWEST_PORT);
-      try (ServerSocket socket = new ServerSocket(port)) {
-        return socket.getLocalPort();
-      } catch (IOException taken) {
-        // another one
-      }
-    }
-    throw new IllegalStateException("no free port between " + LOWEST_PORT + " and " + below);
+    return freeRange(1);
   }
 
   /**
-   * The first of {@code count} consecutive ports nothing listens on right now, each tried: a range
-   * for proxies given ports automatically, none of which a server that is already up holds.
+   * The first of {@code count} consecutive ports nothing listens on right now, each tried. Ports are
+   * handed out in turn from a random start, each once in this JVM: two picked before either is
+   * bound (a process's admin and demo ports, one node's Hazelcast port and another's admin port, a
+   * proxy range and a port beside it) are never the same, as independent random picks once were.
    */
-  public static int freeRange(int count) {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int from = freePort();
-      if (from + count - 1 < ephemeralFrom() && java.util.stream.IntStream.range(from + 1, from + count)
-          .allMatch(FaultlineHarness::bindable)) {
+  public static synchronized int freeRange(int count) {
+    int below = ephemeralFrom();
+    if (next < LOWEST_PORT) {
+      next = LOWEST_PORT + ThreadLocalRandom.current().nextInt(below - LOWEST_PORT);
+    }
+    for (int passed = 0; passed < 2 * (below - LOWEST_PORT); ) {
+      if (next + count > below) {
+        next = LOWEST_PORT;
+      }
+      int from = next;
+      int taken = IntStream.range(from, from + count)
+          .filter(port -> !bindable(port)).findFirst().orElse(-1);
+      if (taken < 0) {
+        next = from + count;
         return from;
       }
+      passed += taken + 1 - from;
+      next = taken + 1;
     }
-    throw new IllegalStateException("no " + count + " free ports in a row below " + ephemeralFrom());
+    throw new IllegalStateException("no " + count + " free ports in a row between " + LOWEST_PORT + " and " + below);
   }
 
   private static boolean bindable(int port) {

@@ -42,22 +42,12 @@ final class ClusterNodes {
   ClusterNodes(Path dataDir, int count, String storeUrl) {
     this.dataDir = dataDir;
     this.storeUrl = storeUrl;
-    // The proxies' range first, then every other port outside it: a node whose Hazelcast or
-    // bridge port is a proxy's could not run that proxy ("in use by another program").
+    // None of these is handed out again in this JVM: a node whose Hazelcast or bridge port is a
+    // proxy's could not run that proxy ("in use by another program").
     this.portFrom = FaultlineHarness.freeRange(PROXY_PORTS);
-    this.hazelcastPorts = IntStream.range(0, count).mapToObj(i -> freePort()).toList();
+    this.hazelcastPorts = IntStream.range(0, count).mapToObj(i -> FaultlineHarness.freePort()).toList();
     this.members = hazelcastPorts.stream().map(port -> "127.0.0.1:" + port).toList();
-    this.bridgePorts = IntStream.range(0, count).mapToObj(i -> freePort()).toList();
-  }
-
-  /** A port nothing listens on right now, outside the proxies' range. */
-  int freePort() {
-    while (true) {
-      int port = FaultlineHarness.freePort();
-      if (port < portFrom || port > portTo()) {
-        return port;
-      }
-    }
+    this.bridgePorts = IntStream.range(0, count).mapToObj(i -> FaultlineHarness.freePort()).toList();
   }
 
   /** Node {@code i}'s loopback address. */

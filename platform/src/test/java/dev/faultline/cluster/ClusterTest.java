@@ -94,7 +94,7 @@ class ClusterTest {
   void aProxyMovedOnOneNodeMovesOnEveryNode() {
     JsonObject proxy = create(0, mock("moving"));
     int from = proxy.getInteger("port");
-    int to = cluster.freePort();
+    int to = FaultlineHarness.freePort();
     awaitRunningEverywhere(proxy);
     expect(await(admin(1, HttpMethod.PATCH, "/api/proxies/" + proxy.getString("id"), new JsonObject().put("port", to))),
         200);
@@ -317,7 +317,7 @@ class ClusterTest {
 
   @Test
   void aNodeOfAnotherVersionIsRefusedAndTheClusterCarriesOn() {
-    ClusterSettings settings = new ClusterSettings(true, cluster.members, cluster.freePort(), "127.0.0.1",
+    ClusterSettings settings = new ClusterSettings(true, cluster.members, FaultlineHarness.freePort(), "127.0.0.1",
         null, 0);
     Throwable refused = assertThrows(Throwable.class, () -> await(ClusterNode.join(
         Vertx.builder().with(ClusterNode.options(settings)), settings, "faultline 0.0, plugin-api 0.0")));
