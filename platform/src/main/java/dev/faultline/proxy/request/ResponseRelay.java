@@ -67,21 +67,21 @@ final class ResponseRelay {
     });
     body.handler(chunk -> {
       exchange.addBytesOut(chunk.length());
-      if (observer != null) {
-        observer.chunk(chunk);
-      }
       Buffer next = chunk;
       if (whole) {
         next = last[0];
         last[0] = chunk;
-        if (next == null) {
-          return;
+      }
+      if (next != null) {
+        out.write(next);
+        if (out.writeQueueFull()) {
+          body.pause();
+          out.drainHandler(v -> body.resume());
         }
       }
-      out.write(next);
-      if (out.writeQueueFull()) {
-        body.pause();
-        out.drainHandler(v -> body.resume());
+      // Read for the log only once it is on its way: parsing a streamed event never delays it.
+      if (observer != null) {
+        observer.chunk(chunk);
       }
     });
     body.resume();
