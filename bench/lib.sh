@@ -79,10 +79,10 @@ EOF
 # Writes the wrk Lua script to $1: POST $REQUEST_JSON, and at the end one machine-readable BENCH
 # line (see parse() below) instead of scraping wrk's human output. No per-request Lua, so wrk
 # itself costs as little as possible.
-write_wrk_lua() {
+write_wrk_lua() {  # $1 file, $2 request body (default REQUEST_JSON)
   cat >"$1" <<EOF
 wrk.method = "POST"
-wrk.body   = '$REQUEST_JSON'
+wrk.body   = '${2:-$REQUEST_JSON}'
 wrk.headers["Content-Type"]  = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench"
 

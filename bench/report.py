@@ -84,6 +84,16 @@ if exists("ttfb.json"):
     p("Added: Faultline's median (p95) minus the direct one's. "
       "TTFB: from the request's last byte sent to the answer's first body byte (the first event), over a kept-alive "
       "connection. Upstream: `bench/sse-upstream.mjs`, head and first event at once, 10 more events 1 ms apart, usage, `[DONE]`.")
+    warmed = {}
+    for name in ("direct", "faultline"):
+        if exists(f"ttfb-warmup-{name}.txt"):
+            line = next((l for l in open(f"{results}/ttfb-warmup-{name}.txt") if l.startswith("BENCH ")), "")
+            warmed[name] = dict(kv.split("=") for kv in line.split()[1:]).get("requests", "?")
+    if warmed:
+        p("")
+        p(f"Warm-up, not recorded: {warmed.get('faultline', '?')} streamed requests through Faultline and "
+          f"{warmed.get('direct', '?')} direct under wrk load, then the sequential ones the settings name: "
+          "the throughput load before this compiled the code for whole answers, not the code that relays a stream.")
     verdicts.append(("streamed answer: added time to first byte, median / p95", f"{am:+.3f} / {ap:+.3f} ms",
                      "< 0.3 / < 1 ms", am < 0.3 and ap < 1))
 
