@@ -82,7 +82,7 @@ if exists("ttfb.json"):
     p(f"| **added by Faultline** | **{am:+.3f}** | **{ap:+.3f}** |")
     p("")
     p("Added: Faultline's median (p95) minus the direct one's. "
-      "TTFB: from the request's last byte sent to the answer's first body byte (the first event), over a kept-alive "
+      "TTFB: from the moment the client writes the request (head and body, one write) to the answer's first body byte (the first event), over a kept-alive "
       "connection. Upstream: `bench/sse-upstream.mjs`, head and first event at once, 10 more events 1 ms apart, usage, `[DONE]`.")
     warmed = {}
     for name in ("direct", "faultline"):
