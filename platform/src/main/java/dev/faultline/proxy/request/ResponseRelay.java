@@ -79,7 +79,8 @@ final class ResponseRelay {
           out.drainHandler(v -> body.resume());
         }
       }
-      // Read for the log only once it is on its way: parsing a streamed event never delays it.
+      // Watched (for the log, the metrics, a trace) only once it is on its way: reading a
+      // streamed event never delays it.
       if (observer != null) {
         observer.chunk(chunk);
       }
