@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,9 +170,10 @@ class AnthropicNativeTest {
     String stream = AnthropicUpstream.textStream("Hello", " world");
     int split = stream.indexOf("event: content_block_delta");
     Promise<Void> firstPartSeen = Promise.promise();
+    Promise<Void> firstPartSent = Promise.promise();
     HttpServer slowUpstream = await(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(b -> {
       request.response().setChunked(true).putHeader("content-type", "text/event-stream");
-      request.response().write(stream.substring(0, split));
+      request.response().write(stream.substring(0, split)).onComplete(v -> firstPartSent.tryComplete());
       // The rest only once the caller has the first part: a buffering proxy would never let that happen.
       firstPartSeen.future().onComplete(v -> request.response().end(stream.substring(split)));
     })).listen(0, "127.0.0.1"));
@@ -195,7 +197,13 @@ class AnthropicNativeTest {
           response.exceptionHandler(ended::tryFail);
           return ended.future();
         });
-    await(done);
+    try {
+      done.await(20, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the stream did not end within 20 s; the upstream had "
+          + (firstPartSent.future().isComplete() ? "" : "not ") + "written its first part, and the caller had received: '"
+          + received + "'", e);
+    }
 
     assertEquals(stream, received.toString(), "the stream arrives as Anthropic sent it");
     JsonObject logged = LogTesting.awaitEntries(client, faultline, "proxy=" + proxy.getString("id"), 1).get(0);

@@ -67,22 +67,21 @@ final class ResponseRelay {
     });
     body.handler(chunk -> {
       exchange.addBytesOut(chunk.length());
+      if (observer != null) {
+        observer.chunk(chunk);
+      }
       Buffer next = chunk;
       if (whole) {
         next = last[0];
         last[0] = chunk;
-      }
-      if (next != null) {
-        out.write(next);
-        if (out.writeQueueFull()) {
-          body.pause();
-          out.drainHandler(v -> body.resume());
+        if (next == null) {
+          return;
         }
       }
-      // Watched (for the log, the metrics, a trace) only once it is on its way: reading a
-      // streamed event never delays it.
-      if (observer != null) {
-        observer.chunk(chunk);
+      out.write(next);
+      if (out.writeQueueFull()) {
+        body.pause();
+        out.drainHandler(v -> body.resume());
       }
     });
     body.resume();
