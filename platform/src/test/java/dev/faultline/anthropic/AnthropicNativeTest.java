@@ -184,19 +184,20 @@ class AnthropicNativeTest {
     Future<Void> done = raw.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
             .setPort(proxy.getInteger("port")).setURI("/v1/messages").addHeader("x-api-key", KEY)
             .addHeader("anthropic-version", "2023-06-01").addHeader("content-type", "application/json"))
-        .compose(request -> request.send(BODY.replace("{ ", "{\"stream\":true, ")))
-        .compose((HttpClientResponse response) -> {
-          Promise<Void> ended = Promise.promise();
-          response.handler(chunk -> {
-            received.appendBuffer(chunk);
-            if (received.toString().contains("event: ping")) {
-              firstPartSeen.tryComplete();
-            }
-          });
-          response.endHandler(v -> ended.complete());
-          response.exceptionHandler(ended::tryFail);
-          return ended.future();
-        });
+        // The handlers set in the callback that sent the request: see LogExportTest.
+        .compose(request -> request.send(BODY.replace("{ ", "{\"stream\":true, "))
+            .compose((HttpClientResponse response) -> {
+              Promise<Void> ended = Promise.promise();
+              response.handler(chunk -> {
+                received.appendBuffer(chunk);
+                if (received.toString().contains("event: ping")) {
+                  firstPartSeen.tryComplete();
+                }
+              });
+              response.endHandler(v -> ended.complete());
+              response.exceptionHandler(ended::tryFail);
+              return ended.future();
+            }));
     try {
       done.await(20, TimeUnit.SECONDS);
     } catch (TimeoutException e) {

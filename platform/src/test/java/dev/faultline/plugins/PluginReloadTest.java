@@ -311,9 +311,8 @@ class PluginReloadTest {
         .setURI("/v1/chat/completions").addHeader("Authorization", "Bearer sk-test")
         .addHeader("content-type", "application/json");
     return http.request(options)
-        .compose(request -> request.send(SLOW_STREAM))
-        .compose(response -> response.statusCode() == 200 ? response.body()
-            : Future.failedFuture("stream answered " + response.statusCode()))
+        .compose(request -> request.send(SLOW_STREAM).compose(response -> response.statusCode() == 200
+            ? response.body() : Future.failedFuture("stream answered " + response.statusCode())))
         .map(Buffer::toString);
   }
 

@@ -113,8 +113,8 @@ class KillNineTest {
     http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
             .setURI("/v1/chat/completions").addHeader("content-type", "application/json")
             .addHeader("authorization", "Bearer sk-test"))
-        .compose(request -> request.send(Buffer.buffer(body)))
-        .compose(response -> response.body().map(response.statusCode()))
+        .compose(request -> request.send(Buffer.buffer(body))
+            .compose(response -> response.body().map(response.statusCode())))
         .onComplete(result -> {
           if (result.succeeded() && result.result() == 200) {
             answered.incrementAndGet();

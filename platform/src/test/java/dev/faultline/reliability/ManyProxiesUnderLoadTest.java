@@ -81,12 +81,11 @@ class ManyProxiesUnderLoadTest {
         answers.add(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                 .setURI("/v1/chat/completions").addHeader("content-type", "application/json")
                 .addHeader("authorization", "Bearer sk-load"))
-            .compose(request -> request.send(Buffer.buffer(body)))
-            .compose(response -> response.body().map(b -> {
+            .compose(request -> request.send(Buffer.buffer(body)).compose(response -> response.body().map(b -> {
               assertTrue(b.toJsonObject().containsKey(response.statusCode() == 200 ? "choices" : "error"),
                   "a whole answer in OpenAI's shape: " + b);
               return response.statusCode();
-            })));
+            }))));
       }
       Future.all(answers).await(90, TimeUnit.SECONDS);
       Map<Integer, Long> byStatus = answers.stream()
