@@ -87,12 +87,12 @@ final class StoreFollower {
    */
   Future<List<String>> followEach(Map<String, ProxyDefinition> changed) {
     List<String> goes = new ArrayList<>();
-    List<String> changes = new ArrayList<>();
+    List<String> changing = new ArrayList<>();
     List<String> starts = new ArrayList<>();
     changed.forEach((id, stored) -> (deployments.current(id) == null ? starts
-        : stored == null || !stored.running() ? goes : changes).add(id));
+        : stored == null || !stored.running() ? goes : changing).add(id));
     return followAtOnce(goes, changed)
-        .compose(v -> followAtOnce(changes, changed))
+        .compose(v -> followAtOnce(changing, changed))
         .compose(v -> followAtOnce(starts, changed))
         .map(v -> List.copyOf(changed.keySet()));
   }

@@ -53,7 +53,7 @@ class ReconcileTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    faultline = await(Faultline.start(vertx, FaultlineHarness.config(dataDir)));
+    faultline = await(FaultlineHarness.start(vertx, dataDir));
     client = FaultlineHarness.client(vertx);
   }
 
